@@ -1,0 +1,126 @@
+from django import forms
+from django.utils import timezone
+
+from hemolog.widgets import DateInput, NumberInput
+
+from .models import DoseUnit, Product, ProductKind, StockLot, StockMovement
+
+
+class ReceiveLotForm(forms.ModelForm):
+    vials = forms.IntegerField(
+        label="Number of vials",
+        min_value=1,
+        max_value=500,
+        widget=NumberInput(attrs={"min": 1, "max": 500}, step="1", inputmode="numeric"),
+    )
+
+    class Meta:
+        model = StockLot
+        fields = ("product", "lot_number", "vial_size", "vials", "expires_on", "received_on", "storage")
+        widgets = {
+            "vial_size": NumberInput(attrs={"min": 1}, step="1", inputmode="numeric"),
+            "expires_on": DateInput(),
+            "received_on": DateInput(),
+        }
+        help_texts = {"vial_size": "IU per vial (mg for emicizumab)."}
+
+    def __init__(self, *args, patient, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = Product.objects.for_patient(patient)
+        self.fields["received_on"].initial = timezone.localdate
+
+    def clean_lot_number(self) -> str:
+        lot_number = self.cleaned_data["lot_number"].strip()
+        if not lot_number:
+            raise forms.ValidationError("Enter the lot number printed on the box.")
+        return lot_number
+
+    def clean_expires_on(self):
+        expires = self.cleaned_data["expires_on"]
+        if expires < timezone.localdate():
+            raise forms.ValidationError("This lot has already expired: don't add it to stock.")
+        return expires
+
+    def clean_received_on(self):
+        received = self.cleaned_data["received_on"]
+        if received > timezone.localdate():
+            raise forms.ValidationError("Stock can't be received in the future.")
+        return received
+
+    def clean_vial_size(self) -> int:
+        size = self.cleaned_data["vial_size"]
+        if size > 20_000:
+            raise forms.ValidationError("That vial size is not possible. Check the number.")
+        return size
+
+
+class AdjustStockForm(forms.Form):
+    """Discard vials, write off expired ones, or correct the count after counting the fridge."""
+
+    KIND_CHOICES = [
+        (StockMovement.Kind.DISCARDED, "Discard vials (broken, lost, not stored cold)"),
+        (StockMovement.Kind.EXPIRED, "Write off expired vials"),
+        (StockMovement.Kind.ADJUSTED, "Correct the count: I counted the vials"),
+    ]
+    kind = forms.ChoiceField(choices=KIND_CHOICES, widget=forms.RadioSelect, label="What happened?")
+    vials = forms.IntegerField(
+        min_value=0,
+        max_value=500,
+        label="Vials",
+        help_text="How many to discard or write off; or, when correcting, how many you counted.",
+        widget=NumberInput(attrs={"min": 0, "max": 500}, step="1", inputmode="numeric"),
+    )
+    reason = forms.CharField(max_length=200, help_text="Say why, for the record.")
+
+    def __init__(self, *args, lot: StockLot, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lot = lot
+
+    def clean(self):
+        data = super().clean()
+        kind, vials = data.get("kind"), data.get("vials")
+        if kind is None or vials is None:
+            return data
+        if kind == StockMovement.Kind.ADJUSTED:
+            data["change"] = vials - self.lot.vials_on_hand
+            if data["change"] == 0:
+                self.add_error("vials", f"The lot already holds {vials} vial(s): nothing to correct.")
+        else:
+            if vials == 0:
+                self.add_error("vials", "Enter how many vials.")
+            elif vials > self.lot.vials_on_hand:
+                self.add_error("vials", f"The lot holds only {self.lot.vials_on_hand} vial(s).")
+            data["change"] = -vials
+        return data
+
+
+class ProductForm(forms.ModelForm):
+    class Meta:
+        model = Product
+        fields = (
+            "brand_name",
+            "generic_name",
+            "kind",
+            "half_life_class",
+            "default_half_life_hours",
+            "default_recovery",
+            "unit",
+            "vial_sizes",
+        )
+        widgets = {
+            "default_half_life_hours": NumberInput(attrs={"min": 1}),
+            "default_recovery": NumberInput(attrs={"min": 0.1}),
+        }
+
+    def clean_vial_sizes(self) -> str:
+        raw = self.cleaned_data.get("vial_sizes", "")
+        parts = [p.strip() for p in raw.split(",") if p.strip()]
+        if any(not p.isdigit() or int(p) <= 0 for p in parts):
+            raise forms.ValidationError("List whole numbers separated by commas, e.g. 250, 500, 1000.")
+        return ", ".join(parts)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == ProductKind.EMICIZUMAB:
+            data["unit"] = DoseUnit.MG
+        return data

@@ -1,0 +1,182 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+EXPIRY_WARNING_DAYS = 30
+
+
+class ProductKind(models.TextChoices):
+    FVIII = "FVIII", "Factor VIII"
+    FIX = "FIX", "Factor IX"
+    BYPASSING = "BYPASSING", "Bypassing agent"
+    EMICIZUMAB = "EMICIZUMAB", "Emicizumab (non-factor)"
+    OTHER = "OTHER", "Other"
+
+
+class HalfLifeClass(models.TextChoices):
+    STANDARD = "SHL", "Standard half-life"
+    EXTENDED = "EHL", "Extended half-life"
+    NOT_APPLICABLE = "NA", "Not a factor concentrate"
+
+
+class DoseUnit(models.TextChoices):
+    IU = "IU", "IU"
+    MG = "mg", "mg"
+
+
+class ProductQuerySet(models.QuerySet):
+    def for_patient(self, patient) -> ProductQuerySet:
+        """The shared catalogue plus the products this patient's family added."""
+        return self.filter(Q(patient__isnull=True) | Q(patient=patient))
+
+
+class Product(models.Model):
+    brand_name = models.CharField(max_length=100)
+    generic_name = models.CharField(max_length=150, blank=True)
+    kind = models.CharField(max_length=12, choices=ProductKind.choices)
+    half_life_class = models.CharField(max_length=3, choices=HalfLifeClass.choices, default=HalfLifeClass.STANDARD)
+    default_half_life_hours = models.DecimalField(
+        "default half-life (h)",
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+    )
+    default_recovery = models.DecimalField(
+        "in-vivo recovery (IU/dL per IU/kg)",
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0.1)],
+    )
+    unit = models.CharField(max_length=2, choices=DoseUnit.choices, default=DoseUnit.IU)
+    vial_sizes = models.CharField(max_length=100, blank=True, help_text="Comma-separated, in the product's unit.")
+    # Null for the shared catalogue; set for a product a family added for one patient.
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.CASCADE, null=True, blank=True, related_name="own_products"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ProductQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "brand_name"]
+
+    def __str__(self) -> str:
+        return f"{self.brand_name} ({self.get_kind_display()})"
+
+    @property
+    def is_factor(self) -> bool:
+        """Factor concentrates have a decay curve; emicizumab and others do not."""
+        return self.kind in (ProductKind.FVIII, ProductKind.FIX, ProductKind.BYPASSING)
+
+    @property
+    def vial_size_list(self) -> list[int]:
+        return [int(s) for s in self.vial_sizes.replace(" ", "").split(",") if s.isdigit()]
+
+
+class StockLotQuerySet(models.QuerySet):
+    def for_patient(self, patient) -> StockLotQuerySet:
+        return self.filter(patient=patient)
+
+    def for_user(self, user) -> StockLotQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(patient__access__user=user)
+
+    def on_hand(self) -> StockLotQuerySet:
+        return self.filter(vials_on_hand__gt=0)
+
+    def usable_on(self, day: dt.date) -> StockLotQuerySet:
+        return self.filter(vials_on_hand__gt=0, expires_on__gte=day)
+
+
+class StockLot(models.Model):
+    """A lot of one product in a patient's fridge.
+
+    ``vials_on_hand`` is the running sum of this lot's ledger movements, kept
+    in the row so that a conditional UPDATE can take vials atomically and a
+    CheckConstraint can refuse a negative count, also under concurrent writes.
+    """
+
+    patient = models.ForeignKey("patients.Patient", on_delete=models.CASCADE, related_name="stock_lots")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="lots")
+    lot_number = models.CharField(max_length=50)
+    vial_size = models.PositiveIntegerField("vial size", validators=[MinValueValidator(1)])
+    expires_on = models.DateField("expiry date")
+    storage = models.CharField(max_length=100, blank=True, help_text="e.g. fridge, room temperature since …")
+    vials_on_hand = models.IntegerField(default=0)
+    received_on = models.DateField(default=dt.date.today)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = StockLotQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["expires_on", "lot_number"]
+        constraints = [
+            models.CheckConstraint(condition=Q(vials_on_hand__gte=0), name="stock_never_negative"),
+            models.CheckConstraint(condition=Q(vial_size__gt=0), name="vial_size_positive"),
+        ]
+        indexes = [models.Index(fields=["patient", "expires_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.product.brand_name} lot {self.lot_number} ({self.vial_size} {self.product.unit})"
+
+    def is_expired(self, on: dt.date | None = None) -> bool:
+        return self.expires_on < (on or timezone.localdate())
+
+    def expires_soon(self, on: dt.date | None = None) -> bool:
+        today = on or timezone.localdate()
+        return not self.is_expired(today) and (self.expires_on - today).days <= EXPIRY_WARNING_DAYS
+
+    @property
+    def units_on_hand(self) -> int:
+        return self.vials_on_hand * self.vial_size
+
+    @property
+    def label(self) -> str:
+        return (
+            f"{self.product.brand_name} · lot {self.lot_number} · {self.vial_size} {self.product.unit}"
+            f" · {self.vials_on_hand} left · exp {self.expires_on:%d %b %Y}"
+        )
+
+
+class StockMovement(models.Model):
+    """One line of the stock ledger. Positive adds vials, negative takes them."""
+
+    class Kind(models.TextChoices):
+        RECEIVED = "RECEIVED", "Received"
+        USED = "USED", "Used by an infusion"
+        RETURNED = "RETURNED", "Returned (infusion edited or deleted)"
+        DISCARDED = "DISCARDED", "Discarded"
+        EXPIRED = "EXPIRED", "Expired"
+        ADJUSTED = "ADJUSTED", "Adjusted (count corrected)"
+
+    lot = models.ForeignKey(StockLot, on_delete=models.CASCADE, related_name="movements")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    vials = models.IntegerField()
+    reason = models.CharField(max_length=200, blank=True)
+    infusion = models.ForeignKey(
+        "logbook.Infusion", on_delete=models.SET_NULL, null=True, blank=True, related_name="stock_movements"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(vials=0), name="movement_not_zero"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.vials:+d} ({self.lot.lot_number})"

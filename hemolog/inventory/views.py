@@ -1,0 +1,104 @@
+import datetime as dt
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from hemolog.patients.access import access_patient
+
+from .forms import AdjustStockForm, ProductForm, ReceiveLotForm
+from .models import EXPIRY_WARNING_DAYS, StockLot
+from .stock import InsufficientStock, move_stock, receive_lot
+
+
+@require_GET
+def stock_overview(request: HttpRequest, patient_id: int) -> HttpResponse:
+    ctx = access_patient(request, patient_id)
+    today = timezone.localdate()
+    lots = list(StockLot.objects.for_patient(ctx.patient).on_hand().select_related("product"))
+    totals: dict = {}
+    for lot in lots:
+        lot.expired = lot.is_expired(today)
+        lot.expiring = lot.expires_soon(today)
+        if not lot.expired:
+            row = totals.setdefault(lot.product, {"product": lot.product, "vials": 0, "units": 0, "next_expiry": None})
+            row["vials"] += lot.vials_on_hand
+            row["units"] += lot.units_on_hand
+            row["next_expiry"] = min(filter(None, [row["next_expiry"], lot.expires_on]))
+    empty_lots = StockLot.objects.for_patient(ctx.patient).filter(vials_on_hand=0).select_related("product")
+    return render(
+        request,
+        "inventory/stock_overview.html",
+        {
+            "ctx": ctx,
+            "patient": ctx.patient,
+            "lots": lots,
+            "totals": sorted(totals.values(), key=lambda row: row["product"].brand_name),
+            "empty_lots": empty_lots.order_by("-expires_on")[:20],
+            "warning_days": EXPIRY_WARNING_DAYS,
+            "today": today,
+            "soon": today + dt.timedelta(days=EXPIRY_WARNING_DAYS),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def lot_receive(request: HttpRequest, patient_id: int) -> HttpResponse:
+    ctx = access_patient(request, patient_id, write=True)
+    form = ReceiveLotForm(request.POST or None, patient=ctx.patient)
+    if form.is_valid():
+        lot = form.save(commit=False)
+        lot.patient = ctx.patient
+        receive_lot(lot, form.cleaned_data["vials"], user=request.user)
+        messages.success(request, f"{form.cleaned_data['vials']} vial(s) of lot {lot.lot_number} added to stock.")
+        return redirect("inventory:stock", patient_id=patient_id)
+    return render(request, "inventory/lot_receive.html", {"form": form, "ctx": ctx, "patient": ctx.patient})
+
+
+@require_GET
+def lot_detail(request: HttpRequest, patient_id: int, pk: int) -> HttpResponse:
+    ctx = access_patient(request, patient_id)
+    lot = get_object_or_404(StockLot.objects.for_patient(ctx.patient).select_related("product"), pk=pk)
+    movements = lot.movements.select_related("created_by", "infusion")[:200]
+    return render(
+        request,
+        "inventory/lot_detail.html",
+        {"ctx": ctx, "patient": ctx.patient, "lot": lot, "movements": movements, "today": timezone.localdate()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def lot_adjust(request: HttpRequest, patient_id: int, pk: int) -> HttpResponse:
+    ctx = access_patient(request, patient_id, write=True)
+    lot = get_object_or_404(StockLot.objects.for_patient(ctx.patient).select_related("product"), pk=pk)
+    form = AdjustStockForm(request.POST or None, lot=lot)
+    if form.is_valid():
+        try:
+            move_stock(
+                lot,
+                form.cleaned_data["change"],
+                form.cleaned_data["kind"],
+                reason=form.cleaned_data["reason"],
+                user=request.user,
+            )
+        except InsufficientStock:
+            form.add_error("vials", "The stock changed meanwhile: there are fewer vials now. Check and try again.")
+        else:
+            messages.success(request, f"Lot {lot.lot_number} now holds {lot.vials_on_hand} vial(s).")
+            return redirect("inventory:lot_detail", patient_id=patient_id, pk=pk)
+    return render(request, "inventory/lot_adjust.html", {"form": form, "ctx": ctx, "patient": ctx.patient, "lot": lot})
+
+
+@require_http_methods(["GET", "POST"])
+def product_create(request: HttpRequest, patient_id: int) -> HttpResponse:
+    ctx = access_patient(request, patient_id, write=True)
+    form = ProductForm(request.POST or None)
+    if form.is_valid():
+        product = form.save(commit=False)
+        product.patient = ctx.patient
+        product.save()
+        messages.success(request, f"{product.brand_name} was added to {ctx.patient.display_name}'s products.")
+        return redirect("inventory:stock", patient_id=patient_id)
+    return render(request, "inventory/product_form.html", {"form": form, "ctx": ctx, "patient": ctx.patient})

@@ -1,0 +1,293 @@
+from __future__ import annotations
+
+import datetime as dt
+import math
+from decimal import Decimal
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from hemolog.inventory.models import DoseUnit, Product, StockLot
+from hemolog.widgets import DateInput, DateTimeLocalInput, NumberInput
+
+from .models import (
+    LATERAL_SITES,
+    MIDLINE_SITES,
+    SITE_GROUPS,
+    WEEKDAY_NAMES,
+    BleedEpisode,
+    Infusion,
+    Regimen,
+    ScheduleKind,
+)
+
+# Above these a dose is probably a typo: the form asks for confirmation.
+HIGH_DOSE_PER_KG = {DoseUnit.IU: Decimal(300), DoseUnit.MG: Decimal(12)}
+# Above these it is refused outright.
+MAX_DOSE = {DoseUnit.IU: Decimal(100_000), DoseUnit.MG: Decimal(3_000)}
+
+
+def now_for_input() -> dt.datetime:
+    return timezone.localtime().replace(second=0, microsecond=0)
+
+
+def reject_future(value: dt.datetime | None, what: str) -> None:
+    if value and value > timezone.now():
+        raise forms.ValidationError(f"{what} can't be in the future.")
+
+
+class BleedForm(forms.ModelForm):
+    class Meta:
+        model = BleedEpisode
+        fields = ("started_at", "site", "side", "cause", "severity", "pain", "resolved_at", "notes")
+        labels = {"started_at": "When did it start?", "resolved_at": "Resolved (leave empty if still bleeding)"}
+        widgets = {
+            "started_at": DateTimeLocalInput(),
+            "resolved_at": DateTimeLocalInput(),
+            "side": forms.RadioSelect,
+            "cause": forms.RadioSelect,
+            "severity": forms.RadioSelect,
+            "pain": NumberInput(attrs={"min": 0, "max": 10}, step="1", inputmode="numeric"),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["started_at"].initial = now_for_input
+        self.fields["site"].choices = [("", "Choose where")] + [
+            (group, [(site.value, site.label) for site in sites]) for group, sites in SITE_GROUPS
+        ]
+        self.fields["side"].choices = [("L", "Left"), ("R", "Right"), ("", "No side")]
+        self.fields["side"].required = False
+
+    def clean_started_at(self):
+        started = self.cleaned_data["started_at"]
+        reject_future(started, "A bleed's start")
+        return started
+
+    def clean_resolved_at(self):
+        resolved = self.cleaned_data.get("resolved_at")
+        reject_future(resolved, "The resolution time")
+        return resolved
+
+    def clean(self):
+        data = super().clean()
+        started, resolved = data.get("started_at"), data.get("resolved_at")
+        if started and resolved and resolved < started:
+            self.add_error("resolved_at", "A bleed can't be resolved before it started.")
+        site, side = data.get("site"), data.get("side") or ""
+        if site in LATERAL_SITES and not side:
+            self.add_error("side", "Choose left or right.")
+        if site in MIDLINE_SITES and side:
+            data["side"] = ""
+        return data
+
+
+class InfusionForm(forms.ModelForm):
+    confirm_high_dose = forms.BooleanField(
+        required=False, label="I have checked this dose: it is correct", widget=forms.CheckboxInput
+    )
+
+    class Meta:
+        model = Infusion
+        fields = ("given_at", "lot", "product", "dose", "vials_used", "reason", "bleed", "given_by", "notes")
+        labels = {
+            "given_at": "When?",
+            "lot": "From stock (lot)",
+            "product": "Product",
+            "dose": "Dose",
+            "vials_used": "Vials used",
+            "bleed": "For which bleed?",
+        }
+        help_texts = {
+            "lot": "Only this patient's unexpired stock is listed. Leave empty for a dose given at the clinic.",
+            "product": "Filled in from the lot when you pick one.",
+            "vials_used": "Leave empty to count them from the dose and vial size.",
+            "dose": "IU for factor concentrates, mg for emicizumab.",
+        }
+        widgets = {
+            "given_at": DateTimeLocalInput(),
+            "dose": NumberInput(attrs={"min": 0.1}),
+            "vials_used": NumberInput(attrs={"min": 0}, step="1", inputmode="numeric"),
+            "reason": forms.RadioSelect,
+            "given_by": forms.RadioSelect,
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, patient, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.patient = patient
+        self.previous_lot_id = self.instance.lot_id
+        self.previous_vials = self.instance.vials_used if self.instance.pk else 0
+        today = timezone.localdate()
+        lots = StockLot.objects.for_patient(patient).select_related("product")
+        usable = Q(vials_on_hand__gt=0, expires_on__gte=today)
+        if self.previous_lot_id:
+            usable |= Q(pk=self.previous_lot_id)
+        self.fields["lot"].queryset = lots.filter(usable)
+        self.fields["lot"].label_from_instance = lambda lot: lot.label
+        self.fields["lot"].empty_label = "None (given at the clinic)"
+        self.fields["product"].queryset = Product.objects.for_patient(patient)
+        self.fields["product"].required = False
+        bleeds = patient.bleeds.filter(started_at__gte=timezone.now() - dt.timedelta(days=90))
+        if self.instance.bleed_id:
+            bleeds = bleeds | patient.bleeds.filter(pk=self.instance.bleed_id)
+        self.fields["bleed"].queryset = bleeds
+        self.fields["bleed"].label_from_instance = lambda b: (
+            f"{b.site_label}, {timezone.localtime(b.started_at):%d %b %H:%M}"
+        )
+        self.fields["vials_used"].required = False
+        self.fields["given_at"].initial = now_for_input
+        weight = patient.latest_weight
+        self.weight_kg = weight.weight_kg if weight else None
+
+    def clean_given_at(self):
+        given = self.cleaned_data["given_at"]
+        reject_future(given, "An infusion's time")
+        return given
+
+    def clean(self):
+        data = super().clean()
+        lot: StockLot | None = data.get("lot")
+        product: Product | None = data.get("product")
+        given_at: dt.datetime | None = data.get("given_at")
+        dose: Decimal | None = data.get("dose")
+
+        if lot:
+            if product and product != lot.product:
+                self.add_error("lot", f"This lot is {lot.product.brand_name}, not {product.brand_name}.")
+            data["product"] = product = lot.product
+            if given_at and lot.expires_on < timezone.localtime(given_at).date():
+                self.add_error("lot", f"Lot {lot.lot_number} expired on {lot.expires_on:%d %b %Y}, before this dose.")
+        elif not product and "product" not in self.errors:
+            self.add_error("product", "Choose a product, or a lot from stock.")
+
+        if dose is not None and product:
+            self._check_dose(dose, product, given_at, data.get("confirm_high_dose"))
+
+        if lot and dose is not None and dose > 0:
+            vials = data.get("vials_used") or math.ceil(dose / lot.vial_size)
+            available = lot.vials_on_hand + (self.previous_vials if lot.pk == self.previous_lot_id else 0)
+            if vials > available:
+                self.add_error(
+                    "vials_used" if data.get("vials_used") else "dose",
+                    f"Lot {lot.lot_number} has only {available} vial(s) left; this dose needs {vials}.",
+                )
+            data["vials_used"] = vials
+        elif not lot:
+            data["vials_used"] = 0
+        return data
+
+    def _check_dose(self, dose: Decimal, product: Product, given_at, confirmed: bool) -> None:
+        unit = product.unit
+        if dose <= 0:
+            self.add_error("dose", "The dose must be more than zero.")
+            return
+        if dose > MAX_DOSE[unit]:
+            self.add_error("dose", f"{dose:g} {unit} is not a possible single dose. Check the number.")
+            return
+        day = timezone.localtime(given_at).date() if given_at else timezone.localdate()
+        weight = self.patient.weight_on(day)
+        if weight and not confirmed:
+            per_kg = dose / weight
+            limit = HIGH_DOSE_PER_KG[unit]
+            if per_kg > limit:
+                self.needs_confirmation = True
+                self.add_error(
+                    "dose",
+                    f"That is {per_kg:.0f} {unit}/kg at {weight:g} kg, more than {limit:g} {unit}/kg. "
+                    "Check the dose, or tick the box below to confirm it.",
+                )
+
+    needs_confirmation = False
+
+
+class RegimenForm(forms.ModelForm):
+    weekdays = forms.MultipleChoiceField(
+        choices=[(str(i), name) for i, name in enumerate(WEEKDAY_NAMES)],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="For a schedule on given weekdays.",
+    )
+
+    class Meta:
+        model = Regimen
+        fields = ("product", "dose", "schedule", "interval_days", "weekdays", "start_date", "end_date", "notes")
+        widgets = {
+            "dose": NumberInput(attrs={"min": 0.1}),
+            "interval_days": NumberInput(attrs={"min": 1, "max": 60}, step="1", inputmode="numeric"),
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+        }
+        help_texts = {"interval_days": "For a schedule every N days.", "end_date": "Leave empty while it continues."}
+
+    def __init__(self, *args, patient, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.patient = patient
+        self.fields["product"].queryset = Product.objects.for_patient(patient)
+        self.fields["start_date"].initial = timezone.localdate
+        if self.instance.pk:
+            self.initial["weekdays"] = list(self.instance.weekdays)
+
+    def clean_weekdays(self) -> str:
+        return "".join(sorted(set(self.cleaned_data.get("weekdays") or [])))
+
+    def clean(self):
+        data = super().clean()
+        schedule = data.get("schedule")
+        if schedule == ScheduleKind.EVERY_N_DAYS and not data.get("interval_days"):
+            self.add_error("interval_days", "Say every how many days.")
+        if schedule == ScheduleKind.WEEKDAYS and not data.get("weekdays"):
+            self.add_error("weekdays", "Tick at least one weekday.")
+        if schedule != ScheduleKind.EVERY_N_DAYS:
+            data["interval_days"] = None
+        if schedule != ScheduleKind.WEEKDAYS:
+            data["weekdays"] = ""
+        dose = data.get("dose")
+        if dose is not None and dose <= 0:
+            self.add_error("dose", "The dose must be more than zero.")
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "The regimen can't end before it starts.")
+        if start and not self.errors:
+            self._reject_overlap(start, end)
+        return data
+
+    def _reject_overlap(self, start: dt.date, end: dt.date | None) -> None:
+        others = self.patient.regimens.exclude(pk=self.instance.pk)
+        overlapping = others.filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+        if end:
+            overlapping = overlapping.filter(start_date__lte=end)
+        clash = overlapping.first()
+        if clash:
+            ends = f"ends {clash.end_date:%d %b %Y}" if clash.end_date else "has no end date"
+            raise forms.ValidationError(
+                f"This overlaps the regimen from {clash.start_date:%d %b %Y} ({clash}), which {ends}. "
+                "Set an end date on that one first."
+            )
+
+
+class DateRangeForm(forms.Form):
+    """The list filter. Invalid dates show an error and the list stays unfiltered."""
+
+    start = forms.DateField(required=False, label="From", widget=DateInput())
+    end = forms.DateField(required=False, label="To", widget=DateInput())
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", "'To' must be on or after 'From'.")
+        return data
+
+    def bounds(self) -> tuple[dt.datetime | None, dt.datetime | None]:
+        """The chosen days as aware datetimes in the user's zone, end exclusive."""
+        if not self.is_valid():
+            return None, None
+        start, end = self.cleaned_data.get("start"), self.cleaned_data.get("end")
+        tz = timezone.get_current_timezone()
+        start_dt = dt.datetime.combine(start, dt.time.min, tzinfo=tz) if start else None
+        end_dt = None
+        if end and end < dt.date.max:
+            end_dt = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+        return start_dt, end_dt

@@ -1,0 +1,263 @@
+import bisect
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from hemolog.inventory.stock import InsufficientStock
+from hemolog.patients.access import access_patient
+
+from . import services
+from .forms import BleedForm, DateRangeForm, InfusionForm, RegimenForm
+
+PAGE_SIZE = 25
+
+
+def _paginate(request: HttpRequest, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _confirm_delete(request, ctx, title: str, cancel_url: str, warning: str = "") -> HttpResponse:
+    return render(
+        request,
+        "confirm_delete.html",
+        {"patient": ctx.patient, "ctx": ctx, "title": title, "warning": warning, "cancel_url": cancel_url},
+    )
+
+
+# Bleeds ---------------------------------------------------------------------
+
+
+@require_GET
+def bleed_list(request: HttpRequest, patient_id: int) -> HttpResponse:
+    ctx = access_patient(request, patient_id)
+    filter_form = DateRangeForm(request.GET or None)
+    start, end = filter_form.bounds()
+    bleeds = ctx.patient.bleeds.in_period(start, end).annotate(treatments=Count("infusions"))
+    return render(
+        request,
+        "logbook/bleed_list.html",
+        {"ctx": ctx, "patient": ctx.patient, "page": _paginate(request, bleeds), "filter_form": filter_form},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def bleed_create(request: HttpRequest, patient_id: int) -> HttpResponse:
+    ctx = access_patient(request, patient_id, write=True)
+    form = BleedForm(request.POST or None)
+    if form.is_valid():
+        bleed = form.save(commit=False)
+        bleed.patient = ctx.patient
+        bleed.created_by = request.user
+        bleed.save()
+        _bleed_saved_message(request, bleed, "logged")
+        return redirect("logbook:bleed_list", patient_id=patient_id)
+    return render(request, "logbook/bleed_form.html", {"form": form, "ctx": ctx, "patient": ctx.patient})
+
+
+@require_http_methods(["GET", "POST"])
+def bleed_edit(request: HttpRequest, patient_id: int, pk: int) -> HttpResponse:
+    ctx = access_patient(request, patient_id, write=True)
+    bleed = get_object_or_404(ctx.patient.bleeds, pk=pk)
+    form = BleedForm(request.POST or None, instance=bleed)
+    if form.is_valid():
+        form.save()
+        _bleed_saved_message(request, bleed, "saved")
+        return redirect("logbook:bleed_list", patient_id=patient_id)
+    return render(
+        request, "logbook/bleed_form.html", {"form": form, "ctx": ctx, "patient": ctx.patient, "bleed": bleed}
+    )
+
+
+def _bleed_saved_message(request: HttpRequest, bleed, verb: str) -> None:
+    if bleed.is_head:
+        messages.error(
+            request,
+            "Head bleed: this is an emergency. Treat now as your plan says and go to hospital "
+            "or call emergency services. Don't wait for symptoms.",
+        )
+    messages.success(request, f"{bleed.site_label} bleed {verb}.")
+
+
+@require_POST
+def bleed_resolve(request: HttpRequest, patient_id: int, pk: int) -> HttpResponse:
+    ctx = access_patient(request, patient_id, write=True)
+    bleed = get_object_or_404(ctx.patient.bleeds, pk=pk)
+    if bleed.resolved_at is None:
+        bleed.resolved_at = max(timezone.now(), bleed.started_at)
+        bleed.save(update_fields=["resolved_at", "updated_at"])
+        messages.success(request, f"{bleed.site_label} bleed marked resolved.")
+    return redirect("logbook:bleed_list", patient_id=patient_id)
+
+
+@require_http_methods(["GET", "POST"])
+def bleed_delete(request: HttpRequest, patient_id: int, pk: int) -> HttpResponse:
+    ctx = access_patient(request, patient_id, write=True)
+    bleed = get_object_or_404(ctx.patient.bleeds, pk=pk)
+    if request.method == "POST":
+        bleed.delete()
+        messages.success(request, "The bleed was deleted.")
+        return redirect("logbook:bleed_list", patient_id=patient_id)
+    return _confirm_delete(
+        request,
+        ctx,
+        f"Delete the {bleed.site_label.lower()} bleed of {timezone.localtime(bleed.started_at):%d %b %Y}?",
+        reverse("logbook:bleed_list", args=[patient_id]),
+        "Infusions that treated it stay in the log, without the link.",
+    )
+
+
+# Infusions --------------------------------------------------------------------
+
+
+def _with_dose_per_kg(infusions, weights: list[tuple]) -> None:
+    """Set ``dose_per_kg`` on each infusion from the weight measured on or before its day."""
+    days = [day for day, _ in weights]
+    for infusion in infusions:
+        index = bisect.bisect_right(days, timezone.localtime(infusion.given_at).date()) - 1
+        weight = weights[max(index, 0)][1] if weights else None
+        infusion.dose_per_kg = (infusion.dose / weight).quantize(Decimal("0.1")) if weight else None
+
+
+@require_GET
+def infusion_list(request: HttpRequest, patient_id: int) -> HttpResponse:
+    ctx = access_patient(request, patient_id)
+    filter_form = DateRangeForm(request.GET or None)
+    start, end = filter_form.bounds()
+    infusions = ctx.patient.infusions.in_period(start, end).select_related("product", "lot", "bleed")
+    page = _paginate(request, infusions)
+    weights = list(ctx.patient.weights.order_by("measured_on").values_list("measured_on", "weight_kg"))
+    _with_dose_per_kg(page.object_list, weights)
+    return render(
+        request,
+        "logbook/infusion_list.html",
+        {"ctx": ctx, "patient": ctx.patient, "page": page, "filter_form": filter_form},
+    )
+
+
+def _infusion_form_page(request, ctx, form, infusion=None) -> HttpResponse:
+    return render(
+        request,
+        "logbook/infusion_form.html",
+        {"form": form, "ctx": ctx, "patient": ctx.patient, "infusion": infusion},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def infusion_create(request: HttpRequest, patient_id: int) -> HttpResponse:
+    ctx = access_patient(request, patient_id, write=True)
+    initial = {}
+    bleed_id = request.GET.get("bleed", "")
+    if bleed_id.isdigit() and ctx.patient.bleeds.filter(pk=bleed_id).exists():
+        initial = {"bleed": bleed_id, "reason": "BLEED"}
+    form = InfusionForm(request.POST or None, patient=ctx.patient, initial=initial)
+    if form.is_valid():
+        infusion = form.save(commit=False)
+        infusion.patient = ctx.patient
+        try:
+            services.record_infusion(infusion, request.user)
+        except InsufficientStock as exc:
+            infusion.pk = None  # the transaction rolled back
+            form.add_error("vials_used", str(exc))
+        else:
+            messages.success(request, f"Infusion of {infusion.dose:g} {infusion.product.unit} logged.")
+            return redirect("logbook:infusion_list", patient_id=patient_id)
+    return _infusion_form_page(request, ctx, form)
+
+
+@require_http_methods(["GET", "POST"])
+def infusion_edit(request: HttpRequest, patient_id: int, pk: int) -> HttpResponse:
+    ctx = access_patient(request, patient_id, write=True)
+    infusion = get_object_or_404(ctx.patient.infusions, pk=pk)
+    form = InfusionForm(request.POST or None, instance=infusion, patient=ctx.patient)
+    if form.is_valid():
+        try:
+            services.update_infusion(form.save(commit=False), form.previous_lot_id, form.previous_vials, request.user)
+        except InsufficientStock as exc:
+            form.add_error("vials_used", str(exc))
+        else:
+            messages.success(request, "The infusion was saved.")
+            return redirect("logbook:infusion_list", patient_id=patient_id)
+    return _infusion_form_page(request, ctx, form, infusion)
+
+
+@require_http_methods(["GET", "POST"])
+def infusion_delete(request: HttpRequest, patient_id: int, pk: int) -> HttpResponse:
+    ctx = access_patient(request, patient_id, write=True)
+    infusion = get_object_or_404(ctx.patient.infusions.select_related("product", "lot"), pk=pk)
+    if request.method == "POST":
+        services.delete_infusion(infusion, request.user)
+        back = f" {infusion.vials_used} vial(s) went back to lot {infusion.lot.lot_number}." if infusion.lot else ""
+        messages.success(request, "The infusion was deleted." + back)
+        return redirect("logbook:infusion_list", patient_id=patient_id)
+    warning = f"Its {infusion.vials_used} vial(s) go back into lot {infusion.lot.lot_number}." if infusion.lot else ""
+    return _confirm_delete(
+        request,
+        ctx,
+        f"Delete the infusion of {timezone.localtime(infusion.given_at):%d %b %Y %H:%M}?",
+        reverse("logbook:infusion_list", args=[patient_id]),
+        warning,
+    )
+
+
+# Regimens ---------------------------------------------------------------------
+
+
+@require_GET
+def regimen_list(request: HttpRequest, patient_id: int) -> HttpResponse:
+    ctx = access_patient(request, patient_id)
+    today = timezone.localdate()
+    regimens = list(ctx.patient.regimens.select_related("product"))
+    for regimen in regimens:
+        regimen.current = regimen.is_active_on(today)
+    return render(request, "logbook/regimen_list.html", {"ctx": ctx, "patient": ctx.patient, "regimens": regimens})
+
+
+@require_http_methods(["GET", "POST"])
+def regimen_create(request: HttpRequest, patient_id: int) -> HttpResponse:
+    ctx = access_patient(request, patient_id, write=True)
+    form = RegimenForm(request.POST or None, patient=ctx.patient)
+    if form.is_valid():
+        regimen = form.save(commit=False)
+        regimen.patient = ctx.patient
+        regimen.save()
+        messages.success(request, f"Regimen saved: {regimen}.")
+        return redirect("logbook:regimen_list", patient_id=patient_id)
+    return render(request, "logbook/regimen_form.html", {"form": form, "ctx": ctx, "patient": ctx.patient})
+
+
+@require_http_methods(["GET", "POST"])
+def regimen_edit(request: HttpRequest, patient_id: int, pk: int) -> HttpResponse:
+    ctx = access_patient(request, patient_id, write=True)
+    regimen = get_object_or_404(ctx.patient.regimens, pk=pk)
+    form = RegimenForm(request.POST or None, instance=regimen, patient=ctx.patient)
+    if form.is_valid():
+        form.save()
+        messages.success(request, "The regimen was saved.")
+        return redirect("logbook:regimen_list", patient_id=patient_id)
+    return render(
+        request, "logbook/regimen_form.html", {"form": form, "ctx": ctx, "patient": ctx.patient, "regimen": regimen}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def regimen_delete(request: HttpRequest, patient_id: int, pk: int) -> HttpResponse:
+    ctx = access_patient(request, patient_id, write=True)
+    regimen = get_object_or_404(ctx.patient.regimens.select_related("product"), pk=pk)
+    if request.method == "POST":
+        regimen.delete()
+        messages.success(request, "The regimen was deleted.")
+        return redirect("logbook:regimen_list", patient_id=patient_id)
+    return _confirm_delete(
+        request,
+        ctx,
+        f"Delete the regimen {regimen}?",
+        reverse("logbook:regimen_list", args=[patient_id]),
+        "To record that a regimen stopped, set its end date instead: adherence is measured against it.",
+    )

@@ -1,0 +1,46 @@
+"""The one way in to a patient's data.
+
+Every view that takes a patient id calls :func:`access_patient`. A user with
+no access row gets 404 (the patient's existence is never revealed); a
+read-only role asking to write gets 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+
+from .models import Patient, PatientAccess
+
+
+@dataclass(frozen=True)
+class PatientContext:
+    patient: Patient
+    access: PatientAccess
+
+    @property
+    def can_write(self) -> bool:
+        return self.access.can_write
+
+    @property
+    def is_owner(self) -> bool:
+        return self.access.is_owner
+
+
+def access_patient(
+    request: HttpRequest, patient_id: int, *, write: bool = False, owner: bool = False
+) -> PatientContext:
+    """Return the patient and the user's access row, or raise 404 / 403."""
+    user = request.user
+    if not user.is_authenticated:
+        raise Http404
+    access = PatientAccess.objects.select_related("patient").filter(user=user, patient_id=patient_id).first()
+    if access is None:
+        raise Http404("No such patient.")
+    if owner and not access.is_owner:
+        raise PermissionDenied("Only the patient's owner can do this.")
+    if write and not access.can_write:
+        raise PermissionDenied("Your access to this patient is read-only.")
+    return PatientContext(patient=access.patient, access=access)

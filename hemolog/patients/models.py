@@ -1,0 +1,185 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+
+class HemophiliaType(models.TextChoices):
+    A = "A", "Hemophilia A (factor VIII)"
+    B = "B", "Hemophilia B (factor IX)"
+    OTHER = "OTHER", "Other bleeding disorder"
+
+
+class Severity(models.TextChoices):
+    SEVERE = "SEVERE", "Severe (< 1 %)"
+    MODERATE = "MODERATE", "Moderate (1–5 %)"
+    MILD = "MILD", "Mild (5–40 %)"
+    UNKNOWN = "UNKNOWN", "Not known"
+
+
+class InhibitorStatus(models.TextChoices):
+    NONE = "NONE", "No inhibitor"
+    LOW = "LOW", "Low-responding inhibitor"
+    HIGH = "HIGH", "High-responding inhibitor"
+    HISTORY = "HISTORY", "Past inhibitor (tolerised)"
+    UNKNOWN = "UNKNOWN", "Not known"
+
+
+def severity_from_level(level: Decimal | float | None) -> str | None:
+    """Severity class from the baseline factor activity in IU/dL (= % of normal).
+
+    Source: WFH Guidelines for the Management of Hemophilia, 3rd ed. (2020),
+    table 1-1: severe < 1 %, moderate 1–5 %, mild > 5–< 40 %.
+    Returns None for a level of 40 % or more (not hemophilia by this definition)
+    or when no level is given.
+    """
+    if level is None:
+        return None
+    level = Decimal(str(level))
+    if level < 1:
+        return Severity.SEVERE
+    if level <= 5:
+        return Severity.MODERATE
+    if level < 40:
+        return Severity.MILD
+    return None
+
+
+class PatientQuerySet(models.QuerySet):
+    def visible_to(self, user) -> PatientQuerySet:
+        """Patients this user holds any access row for (owner, caregiver or clinician)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(access__user=user)
+
+    def writable_by(self, user) -> PatientQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(access__user=user, access__role__in=PatientAccess.WRITE_ROLES)
+
+
+class Patient(models.Model):
+    display_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField(null=True, blank=True)
+    hemophilia_type = models.CharField(max_length=8, choices=HemophiliaType.choices, default=HemophiliaType.A)
+    baseline_factor_level = models.DecimalField(
+        "baseline factor level (IU/dL)",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(200)],
+        help_text="From the diagnosis report; sets the severity.",
+    )
+    severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.UNKNOWN)
+    inhibitor_status = models.CharField(max_length=10, choices=InhibitorStatus.choices, default=InhibitorStatus.NONE)
+    treatment_centre = models.CharField(max_length=200, blank=True)
+    # Set by a clinician where the patient's own PK is known; else the product's.
+    half_life_hours = models.DecimalField(
+        "own half-life (h)", max_digits=5, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    recovery = models.DecimalField(
+        "own in-vivo recovery (IU/dL per IU/kg)",
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(5)],
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PatientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["display_name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(baseline_factor_level__isnull=True) | Q(baseline_factor_level__gte=0),
+                name="patient_baseline_level_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def save(self, *args, **kwargs):
+        derived = severity_from_level(self.baseline_factor_level)
+        if derived:
+            self.severity = derived
+        super().save(*args, **kwargs)
+
+    def weight_on(self, day: dt.date) -> Decimal | None:
+        """The latest weight measured on or before ``day`` (or the earliest one after, if none before)."""
+        before = self.weights.filter(measured_on__lte=day).order_by("-measured_on").first()
+        if before:
+            return before.weight_kg
+        after = self.weights.order_by("measured_on").first()
+        return after.weight_kg if after else None
+
+    @property
+    def latest_weight(self) -> WeightMeasurement | None:
+        return self.weights.order_by("-measured_on").first()
+
+
+class WeightMeasurement(models.Model):
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="weights")
+    measured_on = models.DateField()
+    weight_kg = models.DecimalField(
+        "weight (kg)",
+        max_digits=5,
+        decimal_places=1,
+        validators=[MinValueValidator(1), MaxValueValidator(250)],
+    )
+
+    class Meta:
+        ordering = ["-measured_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "measured_on"], name="one_weight_per_patient_per_day"),
+            models.CheckConstraint(
+                condition=Q(weight_kg__gte=1, weight_kg__lte=250), name="weight_between_1_and_250_kg"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.weight_kg} kg on {self.measured_on}"
+
+
+class PatientAccess(models.Model):
+    """Who may see a patient, and what they may do. One row per (user, patient)."""
+
+    class Role(models.TextChoices):
+        OWNER = "OWNER", "Owner"
+        CAREGIVER = "CAREGIVER", "Caregiver"
+        CLINICIAN = "CLINICIAN", "Clinician (read-only)"
+
+    WRITE_ROLES = (Role.OWNER, Role.CAREGIVER)
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="patient_access")
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="access")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    granted_at = models.DateTimeField(auto_now_add=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "patient"], name="one_access_row_per_user_and_patient"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.patient} ({self.role})"
+
+    @property
+    def can_write(self) -> bool:
+        return self.role in self.WRITE_ROLES
+
+    @property
+    def is_owner(self) -> bool:
+        return self.role == self.Role.OWNER

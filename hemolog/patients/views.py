@@ -1,0 +1,155 @@
+import datetime as dt
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from hemolog.inventory.models import EXPIRY_WARNING_DAYS, StockLot
+from hemolog.logbook.models import BleedEpisode, Infusion
+
+from .access import access_patient
+from .forms import PatientForm, WeightForm
+from .models import PatientAccess, WeightMeasurement
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    last_bleed = BleedEpisode.objects.filter(patient=OuterRef("patient")).order_by("-started_at")
+    last_infusion = Infusion.objects.filter(patient=OuterRef("patient")).order_by("-given_at")
+    access_rows = (
+        PatientAccess.objects.filter(user=request.user)
+        .select_related("patient")
+        .annotate(
+            last_bleed_at=Subquery(last_bleed.values("started_at")[:1]),
+            last_bleed_site=Subquery(last_bleed.values("site")[:1]),
+            last_infusion_at=Subquery(last_infusion.values("given_at")[:1]),
+        )
+        .order_by("patient__display_name", "patient_id")
+    )
+    today = timezone.localdate()
+    stock_alerts = (
+        StockLot.objects.filter(
+            patient__access__user=request.user,
+            patient__access__role__in=PatientAccess.WRITE_ROLES,
+            vials_on_hand__gt=0,
+            expires_on__lte=today + dt.timedelta(days=EXPIRY_WARNING_DAYS),
+        )
+        .select_related("product", "patient")
+        .order_by("expires_on")
+    )
+    return render(
+        request,
+        "patients/home.html",
+        {"access_rows": access_rows, "stock_alerts": stock_alerts, "today": today},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def patient_create(request: HttpRequest) -> HttpResponse:
+    form = PatientForm(request.POST or None)
+    if form.is_valid():
+        with transaction.atomic():
+            patient = form.save()
+            PatientAccess.objects.create(
+                user=request.user, patient=patient, role=PatientAccess.Role.OWNER, granted_by=request.user
+            )
+            if form.cleaned_data.get("weight_kg"):
+                patient.weights.create(measured_on=timezone.localdate(), weight_kg=form.cleaned_data["weight_kg"])
+        messages.success(request, f"{patient.display_name}'s profile was created.")
+        return redirect("patients:detail", patient_id=patient.pk)
+    return render(request, "patients/patient_form.html", {"form": form})
+
+
+@require_GET
+def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
+    ctx = access_patient(request, patient_id)
+    patient = ctx.patient
+    today = timezone.localdate()
+    return render(
+        request,
+        "patients/patient_detail.html",
+        {
+            "ctx": ctx,
+            "patient": patient,
+            "recent_bleeds": patient.bleeds.all()[:5],
+            "recent_infusions": patient.infusions.select_related("product", "lot")[:5],
+            "regimen": patient.regimens.active_on(today).select_related("product").first(),
+            "weights": patient.weights.all()[:10],
+            "weight_form": WeightForm() if ctx.can_write else None,
+            "access_rows": patient.access.select_related("user").order_by("role", "granted_at")
+            if ctx.is_owner
+            else None,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def patient_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
+    ctx = access_patient(request, patient_id, write=True)
+    form = PatientForm(request.POST or None, instance=ctx.patient)
+    if form.is_valid():
+        form.save()
+        messages.success(request, "The profile was saved.")
+        return redirect("patients:detail", patient_id=patient_id)
+    return render(request, "patients/patient_form.html", {"form": form, "patient": ctx.patient, "ctx": ctx})
+
+
+@require_http_methods(["GET", "POST"])
+def patient_delete(request: HttpRequest, patient_id: int) -> HttpResponse:
+    ctx = access_patient(request, patient_id, write=True, owner=True)
+    if request.method == "POST":
+        name = ctx.patient.display_name
+        ctx.patient.delete()
+        messages.success(request, f"{name}'s profile and log were deleted.")
+        return redirect("home")
+    return render(
+        request,
+        "confirm_delete.html",
+        {
+            "patient": ctx.patient,
+            "ctx": ctx,
+            "title": f"Delete {ctx.patient.display_name}'s profile?",
+            "warning": "This deletes the whole log: every bleed, infusion, regimen and stock lot. It can't be undone.",
+            "cancel_url": reverse("patients:detail", args=[patient_id]),
+        },
+    )
+
+
+@require_POST
+def weight_add(request: HttpRequest, patient_id: int) -> HttpResponse:
+    ctx = access_patient(request, patient_id, write=True)
+    form = WeightForm(request.POST)
+    if form.is_valid():
+        WeightMeasurement.objects.update_or_create(
+            patient=ctx.patient,
+            measured_on=form.cleaned_data["measured_on"],
+            defaults={"weight_kg": form.cleaned_data["weight_kg"]},
+        )
+        messages.success(request, f"Weight {form.cleaned_data['weight_kg']} kg saved.")
+        return redirect("patients:detail", patient_id=patient_id)
+    return render(request, "patients/weight_form.html", {"form": form, "patient": ctx.patient, "ctx": ctx})
+
+
+@require_http_methods(["GET", "POST"])
+def weight_delete(request: HttpRequest, patient_id: int, pk: int) -> HttpResponse:
+    ctx = access_patient(request, patient_id, write=True)
+    weight = get_object_or_404(ctx.patient.weights, pk=pk)
+    if request.method == "POST":
+        weight.delete()
+        messages.success(request, "The weight was deleted.")
+        return redirect("patients:detail", patient_id=patient_id)
+    return render(
+        request,
+        "confirm_delete.html",
+        {
+            "patient": ctx.patient,
+            "ctx": ctx,
+            "title": f"Delete the weight of {weight}?",
+            "cancel_url": reverse("patients:detail", args=[patient_id]),
+        },
+    )

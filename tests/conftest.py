@@ -1,0 +1,110 @@
+"""The cast: an owner (a parent), a caregiver (the other parent), a clinician
+with read-only access, and a stranger from another family with a patient of
+their own. ``patient`` is the owner's child, with a realistic small log."""
+
+import os
+import shutil
+
+import pytest
+
+from hemolog.patients.models import PatientAccess
+
+from . import factories
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server + Playwright's sync API
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture
+def owner(db):
+    return factories.make_user("owner@example.org", first_name="Olivia")
+
+
+@pytest.fixture
+def caregiver(db):
+    return factories.make_user("caregiver@example.org", first_name="Carl")
+
+
+@pytest.fixture
+def clinician(db):
+    return factories.make_user("clinician@example.org", first_name="Dr Chen")
+
+
+@pytest.fixture
+def stranger(db):
+    user = factories.make_user("stranger@example.org", first_name="Sam")
+    factories.make_patient(owner=user, display_name="Stranger's child")
+    return user
+
+
+@pytest.fixture
+def patient(owner, caregiver, clinician):
+    child = factories.make_patient(owner=owner, display_name="Leo", weight_kg="32.0")
+    factories.grant(caregiver, child, PatientAccess.Role.CAREGIVER)
+    factories.grant(clinician, child, PatientAccess.Role.CLINICIAN)
+    return child
+
+
+@pytest.fixture
+def lot(patient):
+    return factories.make_lot(patient, vials=10, lot_number="A1234")
+
+
+@pytest.fixture
+def log(patient, lot):
+    """A few weeks of entries: a regimen, prophylaxis from stock, two bleeds, one treated."""
+    factories.make_regimen(patient)
+    bleed = factories.make_bleed(patient, days_ago=3, site="KNEE", side="L", pain=6)
+    factories.make_bleed(patient, days_ago=10, site="ELBOW", side="R")
+    factories.make_infusion(patient, days_ago=3, lot=lot, reason="BLEED", bleed=bleed)
+    for day in (2, 4, 6):
+        factories.make_infusion(patient, days_ago=day, lot=lot)
+    return patient
+
+
+@pytest.fixture
+def client_for(client):
+    """Log the test client in as the given user."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+# Browser tests: Debian's Chromium, never a downloaded one -----------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not shutil.which(CHROMIUM):
+        pytest.fail(f"Chromium is missing at {CHROMIUM}: run `apt-get install chromium` (make test does).")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """A phone-sized screen with touch, as most entries are made."""
+    return {
+        **browser_context_args,
+        "viewport": {"width": 390, "height": 844},
+        "device_scale_factor": 2,
+        "is_mobile": True,
+        "has_touch": True,
+        "timezone_id": "Europe/London",
+    }

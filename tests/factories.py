@@ -1,0 +1,79 @@
+"""Small builders for test data: each makes a valid object with sensible defaults."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from decimal import Decimal
+
+from django.utils import timezone
+
+from hemolog.accounts.models import User
+from hemolog.inventory.models import Product, StockLot
+from hemolog.inventory.stock import receive_lot
+from hemolog.logbook.models import BleedEpisode, Infusion, Regimen
+from hemolog.logbook.services import record_infusion
+from hemolog.patients.models import Patient, PatientAccess
+
+PASSWORD = "correct-horse-battery-staple"
+_seq = itertools.count(1)
+
+
+def make_user(email: str | None = None, **extra) -> User:
+    return User.objects.create_user(email=email or f"user{next(_seq)}@example.org", password=PASSWORD, **extra)
+
+
+def make_patient(owner: User | None = None, weight_kg: str | None = "30.0", **fields) -> Patient:
+    fields.setdefault("display_name", f"Patient {next(_seq)}")
+    fields.setdefault("baseline_factor_level", Decimal("0.5"))
+    patient = Patient.objects.create(**fields)
+    if owner:
+        grant(owner, patient, PatientAccess.Role.OWNER)
+    if weight_kg:
+        patient.weights.create(measured_on=timezone.localdate() - dt.timedelta(days=60), weight_kg=Decimal(weight_kg))
+    return patient
+
+
+def grant(user: User, patient: Patient, role: str) -> PatientAccess:
+    return PatientAccess.objects.create(user=user, patient=patient, role=role)
+
+
+def product(brand: str = "Advate") -> Product:
+    return Product.objects.get(brand_name=brand, patient=None)
+
+
+def make_lot(patient: Patient, vials: int = 10, *, brand: str = "Advate", vial_size: int = 1000, **fields) -> StockLot:
+    fields.setdefault("lot_number", f"LOT{next(_seq):05d}")
+    fields.setdefault("expires_on", timezone.localdate() + dt.timedelta(days=365))
+    lot = StockLot(patient=patient, product=product(brand), vial_size=vial_size, **fields)
+    return receive_lot(lot, vials)
+
+
+def make_bleed(patient: Patient, *, days_ago: float = 1, **fields) -> BleedEpisode:
+    fields.setdefault("site", "KNEE")
+    fields.setdefault("side", "L" if fields["site"] in ("KNEE", "ANKLE", "ELBOW") else "")
+    return BleedEpisode.objects.create(
+        patient=patient, started_at=timezone.now() - dt.timedelta(days=days_ago), **fields
+    )
+
+
+def make_infusion(patient: Patient, *, days_ago: float = 1, lot: StockLot | None = None, vials: int = 1, **fields):
+    fields.setdefault("dose", Decimal(1000))
+    fields.setdefault("product", lot.product if lot else product())
+    infusion = Infusion(
+        patient=patient,
+        given_at=timezone.now() - dt.timedelta(days=days_ago),
+        lot=lot,
+        vials_used=vials if lot else 0,
+        **fields,
+    )
+    return record_infusion(infusion, user=None)
+
+
+def make_regimen(patient: Patient, **fields) -> Regimen:
+    fields.setdefault("product", product())
+    fields.setdefault("dose", Decimal(1000))
+    fields.setdefault("schedule", "EVERY_N_DAYS")
+    fields.setdefault("interval_days", 2)
+    fields.setdefault("start_date", timezone.localdate() - dt.timedelta(days=90))
+    return Regimen.objects.create(patient=patient, **fields)
