@@ -1,11 +1,13 @@
 """Settings for the test suite: the real settings, made fast and HTTP-friendly."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "insecure-key-used-only-by-the-test-suite-0123456789abcdef")
 
 from hemolog.settings import *  # noqa: E402,F403
-from hemolog.settings import BASE_DIR, DATABASES  # noqa: E402
+from hemolog.settings import DATABASES  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
@@ -22,7 +24,8 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not shared-cache memory, so that threads in the stock race test
     # wait on SQLite's lock instead of failing at once.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
+    # One file per run, so that two test runs on one machine don't share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"hemolog-test-{os.getpid()}.sqlite3")}
 
 # Serve static files from the app folders without collectstatic.
 WHITENOISE_AUTOREFRESH = True

@@ -39,7 +39,9 @@ def bleed_list(request: HttpRequest, patient_id: int) -> HttpResponse:
     ctx = access_patient(request, patient_id)
     filter_form = DateRangeForm(request.GET or None)
     start, end = filter_form.bounds()
-    bleeds = ctx.patient.bleeds.in_period(start, end).annotate(treatments=Count("infusions"))
+    bleeds = (
+        ctx.patient.bleeds.in_period(start, end).annotate(treatments=Count("infusions")).order_by("-started_at", "-pk")
+    )
     return render(
         request,
         "logbook/bleed_list.html",

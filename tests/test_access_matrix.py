@@ -1,0 +1,180 @@
+"""Every URL × every role. A new URL that is not listed here fails
+``test_every_url_is_in_the_matrix``, so no view ships without an access check.
+
+Expectations: the stranger (another family) gets 404 for anything of our
+patient; the clinician reads (200) but gets 403 on every write; owner and
+caregiver read and write; a GET on a POST-only view is 405; an anonymous
+visitor is sent to log in.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+PUBLIC = {
+    "login",
+    "signup",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "health",
+}
+ACCOUNT = {"home", "account_settings", "password_change", "password_change_done", "patients:create"}
+POST_ONLY = {"logout", "patients:weight_add", "logbook:bleed_resolve"}
+
+# name -> (object the URL names, write?)  "read" views answer GET; "write" views GET a form and POST changes.
+PATIENT_URLS = {
+    "patients:detail": (None, False),
+    "patients:edit": (None, True),
+    "patients:delete": (None, "owner"),
+    "patients:weight_add": (None, True),
+    "patients:weight_delete": ("weight", True),
+    "logbook:bleed_list": (None, False),
+    "logbook:bleed_create": (None, True),
+    "logbook:bleed_edit": ("bleed", True),
+    "logbook:bleed_resolve": ("bleed", True),
+    "logbook:bleed_delete": ("bleed", True),
+    "logbook:infusion_list": (None, False),
+    "logbook:infusion_create": (None, True),
+    "logbook:infusion_edit": ("infusion", True),
+    "logbook:infusion_delete": ("infusion", True),
+    "logbook:regimen_list": (None, False),
+    "logbook:regimen_create": (None, True),
+    "logbook:regimen_edit": ("regimen", True),
+    "logbook:regimen_delete": ("regimen", True),
+    "inventory:stock": (None, False),
+    "inventory:lot_receive": (None, True),
+    "inventory:lot_detail": ("lot", False),
+    "inventory:lot_adjust": ("lot", True),
+    "inventory:product_create": (None, True),
+}
+
+
+def all_url_names(resolver=None, namespace=""):
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from all_url_names(entry, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}"
+
+
+def test_every_url_is_in_the_matrix():
+    listed = PUBLIC | ACCOUNT | POST_ONLY | set(PATIENT_URLS)
+    missing = sorted(set(all_url_names()) - listed)
+    assert not missing, f"URLs without an access expectation: {missing}"
+
+
+@pytest.fixture
+def objects(log):
+    """One object of each kind belonging to our patient."""
+    return {
+        None: None,
+        "weight": log.weights.first(),
+        "bleed": log.bleeds.first(),
+        "infusion": log.infusions.first(),
+        "regimen": log.regimens.first(),
+        "lot": log.stock_lots.first(),
+    }
+
+
+def url_for(name, patient, obj):
+    kwargs = {"patient_id": patient.pk}
+    if obj is not None:
+        kwargs["pk"] = obj.pk
+    return reverse(name, kwargs=kwargs)
+
+
+@pytest.mark.parametrize("name", sorted(PATIENT_URLS))
+def test_stranger_gets_404_for_get_and_post(name, client_for, stranger, log, objects):
+    url = url_for(name, log, objects[PATIENT_URLS[name][0]])
+    client = client_for(stranger)
+    assert client.get(url).status_code == (405 if name in POST_ONLY else 404)
+    # Read-only pages refuse POST by method (405) before looking anything up.
+    assert client.post(url, {}).status_code == (404 if PATIENT_URLS[name][1] else 405)
+
+
+@pytest.mark.parametrize("name", sorted(n for n, (_, write) in PATIENT_URLS.items() if n not in POST_ONLY))
+def test_clinician_reads_but_never_writes(name, client_for, clinician, log, objects):
+    kind, write = PATIENT_URLS[name]
+    url = url_for(name, log, objects[kind])
+    client = client_for(clinician)
+    if write:
+        assert client.get(url).status_code == 403
+        assert client.post(url, {}).status_code == 403
+    else:
+        assert client.get(url).status_code == 200
+        assert client.post(url, {}).status_code == 405
+
+
+@pytest.mark.parametrize("name", sorted(n for n in PATIENT_URLS if n in POST_ONLY))
+def test_clinician_gets_403_on_post_only_views(name, client_for, clinician, log, objects):
+    url = url_for(name, log, objects[PATIENT_URLS[name][0]])
+    assert client_for(clinician).post(url, {}).status_code == 403
+
+
+@pytest.mark.parametrize("role", ["owner", "caregiver"])
+@pytest.mark.parametrize("name", sorted(n for n in PATIENT_URLS if n not in POST_ONLY))
+def test_family_can_open_every_page(name, role, request, client_for, log, objects):
+    kind, write = PATIENT_URLS[name]
+    url = url_for(name, log, objects[kind])
+    expected = 403 if (write == "owner" and role == "caregiver") else 200
+    assert client_for(request.getfixturevalue(role)).get(url).status_code == expected
+
+
+@pytest.mark.parametrize("name", sorted(POST_ONLY))
+def test_get_on_post_only_view_is_405(name, client_for, owner, log, objects):
+    url = url_for(name, log, objects[PATIENT_URLS[name][0]]) if name in PATIENT_URLS else reverse(name)
+    assert client_for(owner).get(url).status_code == 405
+
+
+@pytest.mark.parametrize("name", sorted(PATIENT_URLS))
+def test_anonymous_is_sent_to_log_in(name, client, log, objects):
+    url = url_for(name, log, objects[PATIENT_URLS[name][0]])
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("name", sorted(ACCOUNT))
+def test_account_pages_need_a_login(name, client, owner):
+    response = client.get(reverse(name))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("name", sorted(n for n, (kind, _) in PATIENT_URLS.items() if kind))
+def test_object_of_another_patient_is_404_through_own_patient(name, client_for, stranger, log, objects):
+    """The stranger may not reach our objects by putting their own patient's id in the URL."""
+    kind = PATIENT_URLS[name][0]
+    own_patient = stranger.patient_access.get().patient
+    url = reverse(name, kwargs={"patient_id": own_patient.pk, "pk": objects[kind].pk})
+    client = client_for(stranger)
+    assert client.get(url).status_code == (405 if name in POST_ONLY else 404)
+    # Read-only pages refuse POST by method (405) before looking anything up.
+    assert client.post(url, {}).status_code == (404 if PATIENT_URLS[name][1] else 405)
+
+
+@pytest.mark.parametrize("patient_id", [0, 999999, 2**63 + 10, 10**30])
+def test_unknown_and_out_of_range_ids_are_404(client_for, owner, patient, patient_id):
+    assert client_for(owner).get(f"/patients/{patient_id}/bleeds/").status_code == 404
+
+
+def test_revoked_access_is_gone_at_once(client_for, clinician, log):
+    client = client_for(clinician)
+    url = reverse("logbook:bleed_list", kwargs={"patient_id": log.pk})
+    assert client.get(url).status_code == 200
+    clinician.patient_access.filter(patient=log).delete()
+    assert client.get(url).status_code == 404
+
+
+def test_home_of_a_clinician_offers_no_write_buttons(client_for, clinician, log):
+    html = client_for(clinician).get("/").content.decode()
+    assert "Leo" in html
+    assert reverse("logbook:bleed_create", kwargs={"patient_id": log.pk}) not in html
+
+
+def test_stranger_home_does_not_mention_our_patient(client_for, stranger, log):
+    html = client_for(stranger).get("/").content.decode()
+    assert "Leo" not in html
+    assert "Stranger" in html
