@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import itertools
 from decimal import Decimal
 
+from django.apps import apps as django_apps
 from django.utils import timezone
 
 from hemolog.accounts.models import User
@@ -38,7 +40,15 @@ def grant(user: User, patient: Patient, role: str) -> PatientAccess:
     return PatientAccess.objects.create(user=user, patient=patient, role=role)
 
 
+def install_catalogue() -> None:
+    """Load the shipped catalogue again: a transactional test's flush empties it."""
+    migration = importlib.import_module("hemolog.inventory.migrations.0003_product_catalogue")
+    migration.add_catalogue(django_apps, None)
+
+
 def product(brand: str = "Advate") -> Product:
+    if not Product.objects.filter(patient=None).exists():
+        install_catalogue()
     return Product.objects.get(brand_name=brand, patient=None)
 
 

@@ -11,6 +11,11 @@ from django.utils import timezone
 EXPIRY_WARNING_DAYS = 30
 
 
+def amount(value) -> str:
+    """A dose or weight without trailing zeros: 1000.0 -> "1000", 62.5 -> "62.5"."""
+    return f"{value:.1f}".removesuffix(".0")
+
+
 class ProductKind(models.TextChoices):
     FVIII = "FVIII", "Factor VIII"
     FIX = "FIX", "Factor IX"

@@ -7,6 +7,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from hemolog.inventory.models import amount
+
 
 class Site(models.TextChoices):
     # Joints (side required)
@@ -205,7 +207,7 @@ class Infusion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.dose} {self.product.unit} {self.product.brand_name} on {self.given_at:%Y-%m-%d}"
+        return f"{amount(self.dose)} {self.product.unit} {self.product.brand_name} on {self.given_at:%Y-%m-%d}"
 
 
 class ScheduleKind(models.TextChoices):
@@ -258,7 +260,7 @@ class Regimen(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.product.brand_name} {self.dose} {self.product.unit}, {self.schedule_label}"
+        return f"{self.product.brand_name} {amount(self.dose)} {self.product.unit}, {self.schedule_label}"
 
     @property
     def schedule_label(self) -> str:

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hemolog.inventory.models import amount
 from hemolog.inventory.stock import InsufficientStock
 from hemolog.patients.access import access_patient
 
@@ -168,7 +169,7 @@ def infusion_create(request: HttpRequest, patient_id: int) -> HttpResponse:
             infusion.pk = None  # the transaction rolled back
             form.add_error("vials_used", str(exc))
         else:
-            messages.success(request, f"Infusion of {infusion.dose:g} {infusion.product.unit} logged.")
+            messages.success(request, f"Infusion of {amount(infusion.dose)} {infusion.product.unit} logged.")
             return redirect("logbook:infusion_list", patient_id=patient_id)
     return _infusion_form_page(request, ctx, form)
 

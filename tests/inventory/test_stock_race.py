@@ -15,7 +15,7 @@ from hemolog.logbook.services import record_infusion
 from tests import factories
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_infusions_racing_for_the_last_vial():
     patient = factories.make_patient(display_name="Racer")
     lot = factories.make_lot(patient, vials=1)
@@ -54,7 +54,7 @@ def test_two_infusions_racing_for_the_last_vial():
     assert connection.vendor in ("postgresql", "sqlite")
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_many_racers_never_take_more_than_the_stock():
     patient = factories.make_patient(display_name="Crowd")
     lot = factories.make_lot(patient, vials=3)
