@@ -1,0 +1,67 @@
+from decimal import Decimal
+
+from django.urls import reverse
+from django.utils import timezone
+
+from hemolog.patients.models import Patient, PatientAccess, Severity, severity_from_level
+
+
+def test_severity_from_baseline_level_hand_worked():
+    # WFH 2020: severe < 1 %, moderate 1-5 %, mild > 5 and < 40 %.
+    assert severity_from_level(Decimal("0.5")) == Severity.SEVERE
+    assert severity_from_level(Decimal("0.99")) == Severity.SEVERE
+    assert severity_from_level(1) == Severity.MODERATE
+    assert severity_from_level(5) == Severity.MODERATE
+    assert severity_from_level(Decimal("5.01")) == Severity.MILD
+    assert severity_from_level(Decimal("39.9")) == Severity.MILD
+    assert severity_from_level(40) is None
+    assert severity_from_level(None) is None
+
+
+def test_create_a_child_profile_makes_the_parent_owner(client_for, owner):
+    response = client_for(owner).post(
+        reverse("patients:create"),
+        {
+            "display_name": "Mia",
+            "date_of_birth": "2019-04-02",
+            "hemophilia_type": "A",
+            "baseline_factor_level": "3",
+            "severity": "SEVERE",  # overridden by the level
+            "inhibitor_status": "NONE",
+            "treatment_centre": "Royal Free",
+            "weight_kg": "18.5",
+        },
+    )
+    patient = Patient.objects.get(display_name="Mia")
+    assert response.status_code == 302
+    assert patient.severity == Severity.MODERATE
+    assert PatientAccess.objects.get(patient=patient).role == "OWNER"
+    assert patient.weights.get().weight_kg == Decimal("18.5")
+
+
+def test_a_parent_keeps_several_children(client_for, owner, patient):
+    client = client_for(owner)
+    client.post(
+        reverse("patients:create"),
+        {"display_name": "Mia", "hemophilia_type": "A", "severity": "UNKNOWN", "inhibitor_status": "NONE"},
+    )
+    html = client.get("/").content.decode()
+    assert "Leo" in html and "Mia" in html
+
+
+def test_weight_of_the_same_day_is_replaced(client_for, owner, patient):
+    client = client_for(owner)
+    url = reverse("patients:weight_add", kwargs={"patient_id": patient.pk})
+    today = timezone.localdate().isoformat()
+    client.post(url, {"measured_on": today, "weight_kg": "33.0"})
+    client.post(url, {"measured_on": today, "weight_kg": "33.4"})
+    assert patient.weights.filter(measured_on=today).get().weight_kg == Decimal("33.4")
+    assert patient.latest_weight.weight_kg == Decimal("33.4")
+
+
+def test_only_an_owner_deletes_a_profile(client_for, owner, caregiver, patient):
+    url = reverse("patients:delete", kwargs={"patient_id": patient.pk})
+    assert client_for(caregiver).post(url).status_code == 403
+    assert Patient.objects.filter(pk=patient.pk).exists()
+    assert client_for(owner).post(url).status_code == 302
+    assert not Patient.objects.filter(pk=patient.pk).exists()
