@@ -13,7 +13,7 @@ from .forms import AccountSettingsForm, SignUpForm
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
-    form = SignUpForm(request.POST or None)
+    form = SignUpForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -24,7 +24,7 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def account_settings(request: HttpRequest) -> HttpResponse:
-    form = AccountSettingsForm(request.POST or None, instance=request.user)
+    form = AccountSettingsForm(request.POST if request.method == "POST" else None, instance=request.user)
     if form.is_valid():
         form.save()
         messages.success(request, "Your settings were saved.")

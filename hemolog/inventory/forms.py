@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from hemolog.widgets import DateInput, NumberInput
+from hemolog.formfields import DateInput, NumberInput, PlausibleDateField
 
 from .models import DoseUnit, Product, ProductKind, StockLot, StockMovement
 
@@ -17,6 +17,7 @@ class ReceiveLotForm(forms.ModelForm):
     class Meta:
         model = StockLot
         fields = ("product", "lot_number", "vial_size", "vials", "expires_on", "received_on", "storage")
+        field_classes = {"expires_on": PlausibleDateField, "received_on": PlausibleDateField}
         widgets = {
             "vial_size": NumberInput(attrs={"min": 1}, step="1", inputmode="numeric"),
             "expires_on": DateInput(),

@@ -47,7 +47,7 @@ def stock_overview(request: HttpRequest, patient_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def lot_receive(request: HttpRequest, patient_id: int) -> HttpResponse:
     ctx = access_patient(request, patient_id, write=True)
-    form = ReceiveLotForm(request.POST or None, patient=ctx.patient)
+    form = ReceiveLotForm(request.POST if request.method == "POST" else None, patient=ctx.patient)
     if form.is_valid():
         lot = form.save(commit=False)
         lot.patient = ctx.patient
@@ -73,7 +73,7 @@ def lot_detail(request: HttpRequest, patient_id: int, pk: int) -> HttpResponse:
 def lot_adjust(request: HttpRequest, patient_id: int, pk: int) -> HttpResponse:
     ctx = access_patient(request, patient_id, write=True)
     lot = get_object_or_404(StockLot.objects.for_patient(ctx.patient).select_related("product"), pk=pk)
-    form = AdjustStockForm(request.POST or None, lot=lot)
+    form = AdjustStockForm(request.POST if request.method == "POST" else None, lot=lot)
     if form.is_valid():
         try:
             move_stock(
@@ -94,7 +94,7 @@ def lot_adjust(request: HttpRequest, patient_id: int, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def product_create(request: HttpRequest, patient_id: int) -> HttpResponse:
     ctx = access_patient(request, patient_id, write=True)
-    form = ProductForm(request.POST or None)
+    form = ProductForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         product = form.save(commit=False)
         product.patient = ctx.patient

@@ -8,8 +8,8 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from hemolog.formfields import DateInput, DateTimeLocalInput, LocalDateTimeField, NumberInput, PlausibleDateField
 from hemolog.inventory.models import DoseUnit, Product, StockLot
-from hemolog.widgets import DateInput, DateTimeLocalInput, NumberInput
 
 from .models import (
     LATERAL_SITES,
@@ -41,6 +41,7 @@ class BleedForm(forms.ModelForm):
     class Meta:
         model = BleedEpisode
         fields = ("started_at", "site", "side", "cause", "severity", "pain", "resolved_at", "notes")
+        field_classes = {"started_at": LocalDateTimeField, "resolved_at": LocalDateTimeField}
         labels = {"started_at": "When did it start?", "resolved_at": "Resolved (leave empty if still bleeding)"}
         widgets = {
             "started_at": DateTimeLocalInput(),
@@ -92,6 +93,7 @@ class InfusionForm(forms.ModelForm):
     class Meta:
         model = Infusion
         fields = ("given_at", "lot", "product", "dose", "vials_used", "reason", "bleed", "given_by", "notes")
+        field_classes = {"given_at": LocalDateTimeField}
         labels = {
             "given_at": "When?",
             "lot": "From stock (lot)",
@@ -138,6 +140,8 @@ class InfusionForm(forms.ModelForm):
             f"{b.site_label}, {timezone.localtime(b.started_at):%d %b %H:%M}"
         )
         self.fields["vials_used"].required = False
+        if not self.instance.pk and not self.initial.get("vials_used"):
+            self.initial["vials_used"] = None  # counted from the dose unless typed
         self.fields["given_at"].initial = now_for_input
         weight = patient.latest_weight
         self.weight_kg = weight.weight_kg if weight else None
@@ -168,6 +172,12 @@ class InfusionForm(forms.ModelForm):
 
         if lot and dose is not None and dose > 0:
             vials = data.get("vials_used") or math.ceil(dose / lot.vial_size)
+            if vials * lot.vial_size < dose:
+                self.add_error(
+                    "vials_used",
+                    f"{vials} vial(s) of {lot.vial_size} {lot.product.unit} hold {vials * lot.vial_size} "
+                    f"{lot.product.unit}, less than the dose.",
+                )
             available = lot.vials_on_hand + (self.previous_vials if lot.pk == self.previous_lot_id else 0)
             if vials > available:
                 self.add_error(
@@ -196,7 +206,7 @@ class InfusionForm(forms.ModelForm):
                 self.needs_confirmation = True
                 self.add_error(
                     "dose",
-                    f"That is {per_kg:.0f} {unit}/kg at {weight:g} kg, more than {limit:g} {unit}/kg. "
+                    f"That is {per_kg:.1f} {unit}/kg at {weight:g} kg, more than {limit:g} {unit}/kg. "
                     "Check the dose, or tick the box below to confirm it.",
                 )
 
@@ -214,6 +224,7 @@ class RegimenForm(forms.ModelForm):
     class Meta:
         model = Regimen
         fields = ("product", "dose", "schedule", "interval_days", "weekdays", "start_date", "end_date", "notes")
+        field_classes = {"start_date": PlausibleDateField, "end_date": PlausibleDateField}
         widgets = {
             "dose": NumberInput(attrs={"min": 0.1}),
             "interval_days": NumberInput(attrs={"min": 1, "max": 60}, step="1", inputmode="numeric"),
@@ -271,8 +282,8 @@ class RegimenForm(forms.ModelForm):
 class DateRangeForm(forms.Form):
     """The list filter. Invalid dates show an error and the list stays unfiltered."""
 
-    start = forms.DateField(required=False, label="From", widget=DateInput())
-    end = forms.DateField(required=False, label="To", widget=DateInput())
+    start = PlausibleDateField(required=False, label="From")
+    end = PlausibleDateField(required=False, label="To")
 
     def clean(self):
         data = super().clean()

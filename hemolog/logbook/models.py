@@ -254,7 +254,7 @@ class Regimen(models.Model):
                 name="regimen_ends_after_start",
             ),
             models.CheckConstraint(
-                condition=~Q(schedule="EVERY_N_DAYS") | Q(interval_days__gte=1),
+                condition=~Q(schedule="EVERY_N_DAYS") | Q(interval_days__isnull=False, interval_days__gte=1),
                 name="regimen_every_n_days_has_interval",
             ),
         ]

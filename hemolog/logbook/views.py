@@ -53,7 +53,7 @@ def bleed_list(request: HttpRequest, patient_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def bleed_create(request: HttpRequest, patient_id: int) -> HttpResponse:
     ctx = access_patient(request, patient_id, write=True)
-    form = BleedForm(request.POST or None)
+    form = BleedForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         bleed = form.save(commit=False)
         bleed.patient = ctx.patient
@@ -68,7 +68,7 @@ def bleed_create(request: HttpRequest, patient_id: int) -> HttpResponse:
 def bleed_edit(request: HttpRequest, patient_id: int, pk: int) -> HttpResponse:
     ctx = access_patient(request, patient_id, write=True)
     bleed = get_object_or_404(ctx.patient.bleeds, pk=pk)
-    form = BleedForm(request.POST or None, instance=bleed)
+    form = BleedForm(request.POST if request.method == "POST" else None, instance=bleed)
     if form.is_valid():
         form.save()
         _bleed_saved_message(request, bleed, "saved")
@@ -159,7 +159,7 @@ def infusion_create(request: HttpRequest, patient_id: int) -> HttpResponse:
     bleed_id = request.GET.get("bleed", "")
     if bleed_id.isdigit() and ctx.patient.bleeds.filter(pk=bleed_id).exists():
         initial = {"bleed": bleed_id, "reason": "BLEED"}
-    form = InfusionForm(request.POST or None, patient=ctx.patient, initial=initial)
+    form = InfusionForm(request.POST if request.method == "POST" else None, patient=ctx.patient, initial=initial)
     if form.is_valid():
         infusion = form.save(commit=False)
         infusion.patient = ctx.patient
@@ -178,7 +178,7 @@ def infusion_create(request: HttpRequest, patient_id: int) -> HttpResponse:
 def infusion_edit(request: HttpRequest, patient_id: int, pk: int) -> HttpResponse:
     ctx = access_patient(request, patient_id, write=True)
     infusion = get_object_or_404(ctx.patient.infusions, pk=pk)
-    form = InfusionForm(request.POST or None, instance=infusion, patient=ctx.patient)
+    form = InfusionForm(request.POST if request.method == "POST" else None, instance=infusion, patient=ctx.patient)
     if form.is_valid():
         try:
             services.update_infusion(form.save(commit=False), form.previous_lot_id, form.previous_vials, request.user)
@@ -225,7 +225,7 @@ def regimen_list(request: HttpRequest, patient_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def regimen_create(request: HttpRequest, patient_id: int) -> HttpResponse:
     ctx = access_patient(request, patient_id, write=True)
-    form = RegimenForm(request.POST or None, patient=ctx.patient)
+    form = RegimenForm(request.POST if request.method == "POST" else None, patient=ctx.patient)
     if form.is_valid():
         regimen = form.save(commit=False)
         regimen.patient = ctx.patient
@@ -239,7 +239,7 @@ def regimen_create(request: HttpRequest, patient_id: int) -> HttpResponse:
 def regimen_edit(request: HttpRequest, patient_id: int, pk: int) -> HttpResponse:
     ctx = access_patient(request, patient_id, write=True)
     regimen = get_object_or_404(ctx.patient.regimens, pk=pk)
-    form = RegimenForm(request.POST or None, instance=regimen, patient=ctx.patient)
+    form = RegimenForm(request.POST if request.method == "POST" else None, instance=regimen, patient=ctx.patient)
     if form.is_valid():
         form.save()
         messages.success(request, "The regimen was saved.")

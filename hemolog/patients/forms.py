@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from hemolog.widgets import DateInput, NumberInput
+from hemolog.formfields import DateInput, NumberInput, PlausibleDateField
 
 from .models import Patient, WeightMeasurement
 
@@ -32,6 +32,7 @@ class PatientForm(forms.ModelForm):
             "recovery",
         )
         labels = {"display_name": "Name"}
+        field_classes = {"date_of_birth": PlausibleDateField}
         help_texts = {
             "severity": "Set from the baseline factor level when one is given.",
             "half_life_hours": "Only if your clinic measured it; otherwise the product's value is used.",
@@ -53,8 +54,6 @@ class PatientForm(forms.ModelForm):
         dob = self.cleaned_data.get("date_of_birth")
         if dob and dob > timezone.localdate():
             raise forms.ValidationError("The date of birth can't be in the future.")
-        if dob and dob.year < 1900:
-            raise forms.ValidationError("Enter a date of birth after 1900.")
         return dob
 
 
@@ -63,6 +62,7 @@ class WeightForm(forms.ModelForm):
         model = WeightMeasurement
         fields = ("measured_on", "weight_kg")
         labels = {"measured_on": "Measured on"}
+        field_classes = {"measured_on": PlausibleDateField}
         widgets = {
             "measured_on": DateInput(),
             "weight_kg": NumberInput(attrs={"min": 1, "max": 250}, step="0.1"),

@@ -51,7 +51,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def patient_create(request: HttpRequest) -> HttpResponse:
-    form = PatientForm(request.POST or None)
+    form = PatientForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         with transaction.atomic():
             patient = form.save()
@@ -91,7 +91,7 @@ def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def patient_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
     ctx = access_patient(request, patient_id, write=True)
-    form = PatientForm(request.POST or None, instance=ctx.patient)
+    form = PatientForm(request.POST if request.method == "POST" else None, instance=ctx.patient)
     if form.is_valid():
         form.save()
         messages.success(request, "The profile was saved.")

@@ -337,7 +337,9 @@ class Migration(migrations.Migration):
             model_name="regimen",
             constraint=models.CheckConstraint(
                 condition=models.Q(
-                    models.Q(("schedule", "EVERY_N_DAYS"), _negated=True), ("interval_days__gte", 1), _connector="OR"
+                    models.Q(("schedule", "EVERY_N_DAYS"), _negated=True),
+                    models.Q(("interval_days__gte", 1), ("interval_days__isnull", False)),
+                    _connector="OR",
                 ),
                 name="regimen_every_n_days_has_interval",
             ),

@@ -1,0 +1,89 @@
+"""Form fields and widgets shared by every form.
+
+The widgets make phones show their own date and time pickers. The fields keep
+dates within a plausible range (a year-1 time overflows when converted to
+UTC) and read a typed wall-clock time in the user's zone, including the hour
+that happens twice when clocks go back.
+"""
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+EARLIEST_DAY = dt.date(1900, 1, 1)
+LATEST_DAY = dt.date(2099, 12, 31)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
+class NumberInput(forms.NumberInput):
+    def __init__(self, attrs=None, *, step="any", inputmode="decimal"):
+        super().__init__(attrs={"step": step, "inputmode": inputmode, **(attrs or {})})
+
+
+def check_plausible_day(day: dt.date) -> None:
+    if day < EARLIEST_DAY:
+        raise forms.ValidationError("Enter a date in 1900 or later.", code="too_early")
+    if day > LATEST_DAY:
+        raise forms.ValidationError("Enter a date before 2100.", code="too_late")
+
+
+class PlausibleDateField(forms.DateField):
+    widget = DateInput
+
+    def to_python(self, value):
+        day = super().to_python(value)
+        if day:
+            check_plausible_day(day)
+        return day
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A datetime-local value read in the current (user's) time zone.
+
+    Django refuses a wall-clock time that is ambiguous in the zone; here the
+    repeated hour when clocks go back is read as its first occurrence, so
+    01:30 on that night can still be logged. A time skipped when clocks go
+    forward gets a message saying so.
+    """
+
+    widget = DateTimeLocalInput
+
+    def to_python(self, value):
+        try:
+            result = super().to_python(value)
+        except forms.ValidationError as error:
+            if error.code != "ambiguous_timezone":
+                raise
+            result = self._resolve_dst(value, error)
+        if result:
+            check_plausible_day(result.date())
+        return result
+
+    @staticmethod
+    def _resolve_dst(value, error: forms.ValidationError) -> dt.datetime:
+        naive = parse_datetime(str(value).strip())
+        if naive is None or naive.tzinfo is not None:
+            raise error
+        zone = timezone.get_current_timezone()
+        first = naive.replace(tzinfo=zone, fold=0)
+        if first.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) != naive:
+            raise forms.ValidationError(
+                f"{naive:%d %b %Y %H:%M} does not exist in {zone}: the clocks jumped forward. Check the time.",
+                code="nonexistent_time",
+            )
+        return first

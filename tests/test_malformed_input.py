@@ -1,0 +1,421 @@
+"""Garbage in any form or list filter is a message on the page, never a 500,
+and never a change to the log or the stock.
+
+Each POST case names the form, the field it spoils, the value, and the message
+expected at that field. The other fields hold valid data (checked by
+``test_baseline_data_is_valid``), so the spoiled field is the only reason to
+refuse.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.html import escape
+
+from hemolog.inventory.models import StockLot, StockMovement
+from hemolog.logbook.models import BleedEpisode, Infusion, Regimen
+from hemolog.patients.models import Patient, PatientAccess, WeightMeasurement
+
+from . import factories
+
+HUGE = "99999999999999999999"
+LONG_TEXT = "x" * 100_000
+NUL = "Null characters are not allowed."
+INVALID_CHOICE = "Select a valid choice."
+INVALID_DATETIME = "Enter a valid date/time."
+INVALID_DATE = "Enter a valid date."
+WHOLE_NUMBER = "Enter a whole number."
+NUMBER = "Enter a number."
+REQUIRED = "This field is required."
+TOO_EARLY = "Enter a date in 1900 or later."
+TOO_LATE = "Enter a date before 2100."
+
+
+def an_hour_ago() -> str:
+    return timezone.localtime(timezone.now() - dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+
+
+def valid_data(form: str, patient: Patient, lot: StockLot) -> tuple[str, dict]:
+    """The URL and a valid POST for each form."""
+    today = timezone.localdate()
+    advate = str(factories.product("Advate").pk)
+    base = f"/patients/{patient.pk}"
+    forms = {
+        "bleed": (
+            f"{base}/bleeds/new/",
+            {
+                "started_at": an_hour_ago(),
+                "site": "ANKLE",
+                "side": "R",
+                "cause": "TRAUMATIC",
+                "severity": "MILD",
+                "pain": "2",
+                "resolved_at": "",
+                "notes": "",
+            },
+        ),
+        "infusion": (
+            f"{base}/infusions/new/",
+            {
+                "given_at": an_hour_ago(),
+                "lot": str(lot.pk),
+                "product": "",
+                "dose": "1000",
+                "vials_used": "1",
+                "reason": "PROPHYLAXIS",
+                "bleed": "",
+                "given_by": "SELF",
+                "notes": "",
+            },
+        ),
+        "regimen": (
+            f"{base}/regimens/new/",
+            {
+                "product": advate,
+                "dose": "1000",
+                "schedule": "EVERY_N_DAYS",
+                "interval_days": "3",
+                "weekdays": [],
+                "start_date": today.isoformat(),
+                "end_date": "",
+                "notes": "",
+            },
+        ),
+        "weight": (f"{base}/weights/", {"measured_on": today.isoformat(), "weight_kg": "33.0"}),
+        "patient": (
+            "/patients/new/",
+            {
+                "display_name": "Mia",
+                "date_of_birth": "2016-02-29",
+                "hemophilia_type": "B",
+                "baseline_factor_level": "2",
+                "severity": "UNKNOWN",
+                "inhibitor_status": "NONE",
+                "treatment_centre": "",
+                "half_life_hours": "",
+                "recovery": "",
+                "weight_kg": "25",
+            },
+        ),
+        "receive": (
+            f"{base}/stock/receive/",
+            {
+                "product": advate,
+                "lot_number": "Z1",
+                "vial_size": "500",
+                "vials": "6",
+                "expires_on": (today + dt.timedelta(days=200)).isoformat(),
+                "received_on": today.isoformat(),
+                "storage": "",
+            },
+        ),
+        "adjust": (
+            f"{base}/stock/lots/{lot.pk}/adjust/",
+            {"kind": "DISCARDED", "vials": "1", "reason": "Broken vial"},
+        ),
+    }
+    return forms[form]
+
+
+def snapshot() -> tuple:
+    """Everything a form could write."""
+    return (
+        BleedEpisode.objects.count(),
+        Infusion.objects.count(),
+        Regimen.objects.count(),
+        list(WeightMeasurement.objects.order_by("pk").values_list("pk", "weight_kg")),
+        Patient.objects.count(),
+        PatientAccess.objects.count(),
+        StockLot.objects.count(),
+        StockMovement.objects.count(),
+        StockLot.objects.aggregate(total=Sum("vials_on_hand"))["total"],
+    )
+
+
+@pytest.fixture
+def post_form(client_for, owner, patient, lot):
+    client = client_for(owner)
+
+    def post(form: str, **overrides):
+        url, data = valid_data(form, patient, lot)
+        return client.post(url, {**data, **overrides})
+
+    return post
+
+
+@pytest.mark.parametrize("form", ["bleed", "infusion", "regimen", "weight", "patient", "receive", "adjust"])
+def test_baseline_data_is_valid(post_form, form):
+    before = snapshot()
+    response = post_form(form)
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    assert snapshot() != before
+
+
+DATETIME_CASES = [
+    ("2024-13-45", INVALID_DATETIME),
+    ("2024-13-45T10:00", INVALID_DATETIME),
+    ("yesterday", INVALID_DATETIME),
+    ("2024-02-30T10:00", INVALID_DATETIME),
+    ("2024-01-01T25:61", INVALID_DATETIME),
+    ("10:00", INVALID_DATETIME),
+    ("2024-01-01T10:00\x00garbage", INVALID_DATETIME),
+    ("\x00", INVALID_DATETIME),
+    (HUGE, INVALID_DATETIME),
+    ("9999-12-31T23:59", TOO_LATE),
+    ("2100-01-01T00:00", TOO_LATE),
+    ("0001-01-01T00:00", TOO_EARLY),
+    ("1899-12-31T23:59", TOO_EARLY),
+]
+
+# (form, field, value, message at that field)
+CASES = [
+    # Malformed and far-off dates and times.
+    *[("bleed", "started_at", value, message) for value, message in DATETIME_CASES],
+    ("bleed", "started_at", "", REQUIRED),
+    *[("bleed", "resolved_at", value, message) for value, message in DATETIME_CASES],
+    *[("infusion", "given_at", value, message) for value, message in DATETIME_CASES],
+    ("infusion", "given_at", "", REQUIRED),
+    ("regimen", "start_date", "2024-13-45", INVALID_DATE),
+    ("regimen", "start_date", "yesterday", INVALID_DATE),
+    ("regimen", "start_date", "", REQUIRED),
+    ("regimen", "end_date", "2024-02-30", INVALID_DATE),
+    ("weight", "measured_on", "2024-13-45", INVALID_DATE),
+    ("weight", "measured_on", "", REQUIRED),
+    ("weight", "measured_on", "9999-12-31", TOO_LATE),
+    ("weight", "measured_on", "2099-12-31", "A weight can't be measured in the future."),
+    ("patient", "date_of_birth", "0001-01-01", TOO_EARLY),
+    ("patient", "date_of_birth", "9999-12-31", TOO_LATE),
+    ("patient", "date_of_birth", "2099-12-31", "The date of birth can't be in the future."),
+    ("receive", "expires_on", "2024-13-45", INVALID_DATE),
+    ("receive", "expires_on", "", REQUIRED),
+    ("receive", "expires_on", "0001-01-01", TOO_EARLY),
+    ("receive", "expires_on", "2000-01-01", "This lot has already expired"),
+    ("receive", "received_on", "9999-12-31", TOO_LATE),
+    ("receive", "received_on", "2099-12-31", "Stock can't be received in the future."),
+    # Huge and non-finite numbers.
+    ("infusion", "dose", "1e400", "Ensure that there are no more than 8 digits in total."),
+    ("infusion", "dose", HUGE, "Ensure that there are no more than 8 digits in total."),
+    ("infusion", "dose", "NaN", NUMBER),
+    ("infusion", "dose", "Infinity", NUMBER),
+    ("infusion", "dose", "-inf", NUMBER),
+    ("infusion", "dose", "", REQUIRED),
+    ("infusion", "dose", "1,000", NUMBER),
+    ("infusion", "vials_used", "1e400", WHOLE_NUMBER),
+    ("infusion", "vials_used", HUGE, "has only 10 vial(s) left"),
+    ("infusion", "vials_used", "-1", "Ensure this value is greater than or equal to 0."),
+    ("bleed", "pain", "1e400", WHOLE_NUMBER),
+    ("bleed", "pain", HUGE, "Ensure this value is less than or equal to 10."),
+    ("regimen", "dose", "1e400", "Ensure that there are no more than 8 digits in total."),
+    ("regimen", "interval_days", HUGE, "Ensure this value is less than or equal to 60."),
+    ("regimen", "interval_days", "1e400", WHOLE_NUMBER),
+    ("weight", "weight_kg", "1e400", "Ensure that there are no more than 5 digits in total."),
+    ("weight", "weight_kg", HUGE, "Ensure that there are no more than 5 digits in total."),
+    ("weight", "weight_kg", "nan", NUMBER),
+    ("patient", "weight_kg", "1e400", "Ensure that there are no more than 5 digits in total."),
+    ("patient", "baseline_factor_level", HUGE, "Ensure that there are no more than 5 digits in total."),
+    ("receive", "vials", HUGE, "Ensure this value is less than or equal to 500."),
+    ("receive", "vial_size", HUGE, "That vial size is not possible."),
+    ("receive", "vial_size", "1e400", WHOLE_NUMBER),
+    ("adjust", "vials", HUGE, "Ensure this value is less than or equal to 500."),
+    ("adjust", "vials", "1e400", WHOLE_NUMBER),
+    # Ids that are not ids, in selects.
+    *[("infusion", "lot", value, INVALID_CHOICE) for value in ("abc", "1e400", HUGE, "-1", "1.5", "[1]")],
+    ("infusion", "lot", "1\x00", NUL),
+    *[("infusion", "product", value, INVALID_CHOICE) for value in ("abc", HUGE, "-1")],
+    *[("infusion", "bleed", value, INVALID_CHOICE) for value in ("abc", HUGE, "0")],
+    *[("regimen", "product", value, INVALID_CHOICE) for value in ("abc", HUGE)],
+    ("regimen", "product", "", REQUIRED),
+    *[("receive", "product", value, INVALID_CHOICE) for value in ("abc", HUGE)],
+    ("receive", "product", "\x00", NUL),
+    # NUL bytes in text.
+    ("bleed", "notes", "swollen\x00knee", NUL),
+    ("infusion", "notes", "\x00", NUL),
+    ("regimen", "notes", "a\x00b", NUL),
+    ("patient", "display_name", "Mia\x00", NUL),
+    ("receive", "lot_number", "Z\x001", NUL),
+    ("adjust", "reason", "broken\x00", NUL),
+    # Very long text.
+    ("bleed", "notes", LONG_TEXT, "Ensure this value has at most 2000 characters (it has 100000)."),
+    ("infusion", "notes", LONG_TEXT, "Ensure this value has at most 2000 characters (it has 100000)."),
+    ("regimen", "notes", LONG_TEXT, "Ensure this value has at most 200 characters (it has 100000)."),
+    ("patient", "display_name", LONG_TEXT, "Ensure this value has at most 100 characters (it has 100000)."),
+    ("receive", "lot_number", LONG_TEXT, "Ensure this value has at most 50 characters (it has 100000)."),
+    ("receive", "storage", LONG_TEXT, "Ensure this value has at most 100 characters (it has 100000)."),
+    ("adjust", "reason", LONG_TEXT, "Ensure this value has at most 200 characters (it has 100000)."),
+    # Unknown choice values.
+    ("bleed", "site", "SPLEEN", INVALID_CHOICE),
+    ("bleed", "site", LONG_TEXT, INVALID_CHOICE),
+    ("bleed", "side", "X", INVALID_CHOICE),
+    ("bleed", "cause", "ALIENS", INVALID_CHOICE),
+    ("bleed", "severity", "EXTREME", INVALID_CHOICE),
+    ("infusion", "reason", "FUN", INVALID_CHOICE),
+    ("infusion", "given_by", "ROBOT", INVALID_CHOICE),
+    ("regimen", "schedule", "HOURLY", INVALID_CHOICE),
+    ("regimen", "weekdays", ["7"], INVALID_CHOICE),
+    ("regimen", "weekdays", ["Mon"], INVALID_CHOICE),
+    ("patient", "hemophilia_type", "C", INVALID_CHOICE),
+    ("patient", "severity", "\x00", INVALID_CHOICE),
+    ("patient", "inhibitor_status", "MAYBE", INVALID_CHOICE),
+    ("adjust", "kind", "RECEIVED", INVALID_CHOICE),
+]
+
+
+def case_id(case) -> str:
+    form, field, value, _ = case
+    shown = repr(value) if len(str(value)) < 25 else f"<{len(value)} chars>"
+    return f"{form}-{field}-{shown}"
+
+
+@pytest.mark.parametrize(("form", "field", "value", "message"), CASES, ids=[case_id(c) for c in CASES])
+def test_garbage_in_a_form_is_a_field_error_and_saves_nothing(post_form, form, field, value, message):
+    before = snapshot()
+    response = post_form(form, **{field: value})
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert field in errors, f"expected an error at {field!r}, got {errors.as_data()}"
+    assert message in " ".join(errors[field])
+    assert escape(message) in response.content.decode()
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("time_zone", ["Europe/Paris", "Asia/Tokyo", "America/New_York", "Pacific/Kiritimati"])
+@pytest.mark.parametrize(
+    ("form", "field", "value"),
+    [
+        ("bleed", "started_at", "0001-01-01T00:00"),
+        ("bleed", "started_at", "9999-12-31T23:59"),
+        ("bleed", "resolved_at", "0001-01-01T00:00"),
+        ("infusion", "given_at", "0001-01-01T00:00"),
+        ("infusion", "given_at", "9999-12-31T23:59"),
+    ],
+)
+def test_far_off_times_are_refused_in_any_time_zone(owner, post_form, time_zone, form, field, value):
+    """Times at the ends of the calendar overflow when shifted to UTC in some zones."""
+    owner.time_zone = time_zone
+    owner.save(update_fields=["time_zone"])
+    before = snapshot()
+    response = post_form(form, **{field: value})
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("form", ["bleed", "infusion", "regimen", "weight", "patient", "receive", "adjust"])
+def test_an_empty_post_saves_nothing(client_for, owner, patient, lot, form):
+    """``Form(request.POST or None)`` treats an empty body like a GET: the blank form again."""
+    url, _ = valid_data(form, patient, lot)
+    before = snapshot()
+    response = client_for(owner).post(url, {})
+    assert response.status_code == 200
+    assert "form" in response.context
+    assert snapshot() == before
+
+
+def test_a_single_trailing_nul_after_a_time_is_refused_or_dropped(post_form, patient):
+    """CPython 3.11's ``fromisoformat`` stops at a NUL right after the time, so
+    Django reads "2024-01-01T10:00\\x00" as 10:00. Either way it must not 500,
+    and what is stored, if anything, is the time typed."""
+    response = post_form("bleed", started_at="2024-01-01T10:00\x00")
+    if response.status_code == 200:
+        assert response.context["form"].errors["started_at"] == [INVALID_DATETIME]
+        assert not patient.bleeds.exists()
+    else:
+        assert response.status_code == 302
+        assert patient.bleeds.get().started_at == dt.datetime(2024, 1, 1, 10, 0, tzinfo=dt.UTC)
+
+
+# List filters ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["bleeds", "infusions"])
+@pytest.mark.parametrize(
+    ("query", "bad_fields"),
+    [
+        ("start=garbage&end=2024-99-99&page=abc", {"start", "end"}),
+        ("start=garbage", {"start"}),
+        ("end=2024-99-99", {"end"}),
+        ("start=2024-05-01&end=2024-04-01", {"end"}),
+        ("start=0001-01-01", {"start"}),
+        ("end=0001-01-01", {"end"}),
+        (f"start={HUGE}", {"start"}),
+        ("start=%00", {"start"}),
+        ("start=2024-01-01%00", {"start"}),
+        ("end=9999-12-31", {"end"}),
+        ("start=9999-12-31", {"start"}),
+        ("end=2099-12-31", set()),
+        ("page=999999", set()),
+        ("page=-1", set()),
+        ("page=0", set()),
+        (f"page={HUGE}", set()),
+        ("page=1e400", set()),
+        ("page=%00", set()),
+        ("page=", set()),
+        ("start=&end=", set()),
+    ],
+)
+def test_garbage_in_a_list_filter_is_shown_and_the_list_still_renders(client_for, owner, log, kind, query, bad_fields):
+    response = client_for(owner).get(f"/patients/{log.pk}/{kind}/?{query}")
+    assert response.status_code == 200
+    assert set(response.context["filter_form"].errors) == bad_fields
+    page = response.context["page"]
+    if bad_fields or "start" not in query:
+        # An invalid filter leaves the list unfiltered.
+        total = log.bleeds.count() if kind == "bleeds" else log.infusions.count()
+        assert page.paginator.count == total
+    assert 1 <= page.number <= page.paginator.num_pages
+
+
+@pytest.mark.parametrize("time_zone", ["Europe/Paris", "Asia/Tokyo", "America/New_York", "Etc/GMT+12"])
+@pytest.mark.parametrize("kind", ["bleeds", "infusions"])
+@pytest.mark.parametrize(
+    "query", ["start=0001-01-01", "end=0001-01-01", "start=1900-01-01", "start=9999-12-31", "end=9999-12-30"]
+)
+def test_far_off_filter_dates_never_crash_in_any_time_zone(client_for, owner, log, time_zone, kind, query):
+    owner.time_zone = time_zone
+    owner.save(update_fields=["time_zone"])
+    response = client_for(owner).get(f"/patients/{log.pk}/{kind}/?{query}")
+    assert response.status_code == 200
+
+
+def test_page_past_the_end_shows_the_last_page(client_for, owner, patient):
+    for days in range(30):
+        factories.make_bleed(patient, days_ago=days + 1, site="NOSE")
+    response = client_for(owner).get(f"/patients/{patient.pk}/bleeds/?page=999999")
+    assert response.status_code == 200
+    page = response.context["page"]
+    assert (page.number, page.paginator.num_pages, len(page.object_list)) == (2, 2, 5)
+
+
+# Ids in the URL and the query string -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/patients/{HUGE}/",
+        f"/patients/{HUGE}/bleeds/",
+        f"/patients/{HUGE}/infusions/new/",
+        "/patients/{pk}/bleeds/" + HUGE + "/edit/",
+        "/patients/{pk}/infusions/" + HUGE + "/edit/",
+        "/patients/{pk}/regimens/" + HUGE + "/edit/",
+        "/patients/{pk}/stock/lots/" + HUGE + "/",
+        "/patients/{pk}/stock/lots/" + HUGE + "/adjust/",
+        "/patients/{pk}/weights/" + HUGE + "/delete/",
+        "/patients/abc/",
+        "/patients/-1/",
+    ],
+)
+def test_ids_in_the_url_that_match_nothing_are_404(client_for, owner, patient, path):
+    response = client_for(owner).get(path.format(pk=patient.pk))
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("bleed", ["abc", HUGE, "-1", "1e400", "%00", ""])
+def test_garbage_bleed_in_the_new_infusion_link_is_ignored(client_for, owner, patient, bleed):
+    response = client_for(owner).get(f"/patients/{patient.pk}/infusions/new/?bleed={bleed}")
+    assert response.status_code == 200
+    assert "bleed" not in response.context["form"].initial
