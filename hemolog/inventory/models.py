@@ -119,7 +119,7 @@ class StockLot(models.Model):
     expires_on = models.DateField("expiry date")
     storage = models.CharField(max_length=100, blank=True, help_text="e.g. fridge, room temperature since …")
     vials_on_hand = models.IntegerField(default=0)
-    received_on = models.DateField(default=dt.date.today)
+    received_on = models.DateField(default=timezone.localdate)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = StockLotQuerySet.as_manager()
