@@ -10,12 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hemolog.inventory.models import amount
+from hemolog.inventory.models import StockLot, amount
 from hemolog.inventory.stock import InsufficientStock
 from hemolog.patients.access import access_patient
 
 from . import services
 from .forms import BleedForm, DateRangeForm, InfusionForm, RegimenForm
+from .models import Reason
 
 PAGE_SIZE = 25
 
@@ -152,13 +153,30 @@ def _infusion_form_page(request, ctx, form, infusion=None) -> HttpResponse:
     )
 
 
+def _infusion_defaults(patient, bleed_id: str) -> dict:
+    """Pre-fill the usual dose so that logging it is one tap: the current
+    regimen's product and dose, its first-expiring usable lot, and who gave
+    the last dose. Coming from a bleed's "Treat" button, link that bleed."""
+    initial: dict = {}
+    today = timezone.localdate()
+    regimen = patient.regimens.active_on(today).select_related("product").first()
+    if regimen:
+        initial.update(product=regimen.product.pk, dose=regimen.dose)
+        lot = StockLot.objects.for_patient(patient).usable_on(today).filter(product=regimen.product).first()
+        if lot:
+            initial["lot"] = lot.pk
+    last = patient.infusions.only("given_by").first()
+    if last:
+        initial["given_by"] = last.given_by
+    if bleed_id.isdigit() and len(bleed_id) <= 18 and patient.bleeds.filter(pk=bleed_id).exists():
+        initial.update(bleed=bleed_id, reason=Reason.BLEED)
+    return initial
+
+
 @require_http_methods(["GET", "POST"])
 def infusion_create(request: HttpRequest, patient_id: int) -> HttpResponse:
     ctx = access_patient(request, patient_id, write=True)
-    initial = {}
-    bleed_id = request.GET.get("bleed", "")
-    if bleed_id.isdigit() and ctx.patient.bleeds.filter(pk=bleed_id).exists():
-        initial = {"bleed": bleed_id, "reason": "BLEED"}
+    initial = _infusion_defaults(ctx.patient, request.GET.get("bleed", ""))
     form = InfusionForm(request.POST if request.method == "POST" else None, patient=ctx.patient, initial=initial)
     if form.is_valid():
         infusion = form.save(commit=False)

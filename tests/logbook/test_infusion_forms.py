@@ -400,3 +400,18 @@ def test_an_empty_post_shows_the_required_fields(client_for, owner, patient):
     assert response.status_code == 200
     assert {"given_at", "dose"} <= set(response.context["form"].errors)
     assert Infusion.objects.count() == 0
+
+
+def test_the_regimen_dose_from_the_first_expiring_lot_is_prefilled(client_for, owner, log):
+    later = log.stock_lots.get()
+    sooner = factories.make_lot(log, vials=2, expires_on=later.expires_on - dt.timedelta(days=30))
+    factories.make_lot(log, vials=2, brand="BeneFIX", expires_on=later.expires_on - dt.timedelta(days=60))
+    initial = client_for(owner).get(f"/patients/{log.pk}/infusions/new/").context["form"].initial
+    assert (initial["product"], initial["dose"], initial["lot"]) == (later.product.pk, 1000, sooner.pk)
+    assert initial["given_by"] == "SELF"
+
+
+def test_the_treat_button_links_the_bleed(client_for, owner, log):
+    bleed = log.bleeds.first()
+    initial = client_for(owner).get(f"/patients/{log.pk}/infusions/new/?bleed={bleed.pk}").context["form"].initial
+    assert (initial["bleed"], initial["reason"]) == (str(bleed.pk), "BLEED")
