@@ -8,20 +8,12 @@ import datetime as dt
 import pytest
 from django.db.models import Sum
 from django.utils import timezone
-from django.utils.html import escape
 
 from hemolog.inventory.models import Product, StockLot, StockMovement
 from hemolog.patients.models import Patient
+from tests.assertions import assert_field_error
 
 from .. import factories
-
-
-def assert_field_error(response, field: str, message: str) -> None:
-    assert response.status_code == 200
-    errors = response.context["form"].errors
-    assert field in errors, f"expected an error at {field!r}, got {errors.as_data()}"
-    assert message in " ".join(errors[field])
-    assert escape(message) in response.content.decode()
 
 
 def ledger(patient) -> tuple:

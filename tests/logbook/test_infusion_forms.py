@@ -13,25 +13,13 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
-from django.utils.html import escape
 
 from hemolog.inventory.models import Product, StockLot, StockMovement
 from hemolog.logbook.models import Infusion
 from hemolog.patients.models import Patient
+from tests.assertions import as_input, assert_field_error
 
 from .. import factories
-
-
-def as_input(moment: dt.datetime) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
-
-
-def assert_field_error(response, field: str, message: str) -> None:
-    assert response.status_code == 200
-    errors = response.context["form"].errors
-    assert field in errors, f"expected an error at {field!r}, got {errors.as_data()}"
-    assert message in " ".join(errors[field])
-    assert escape(message) in response.content.decode()
 
 
 def infusion_data(**overrides) -> dict:

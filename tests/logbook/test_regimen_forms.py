@@ -11,16 +11,9 @@ from django.utils.html import escape
 from hemolog.inventory.models import Product
 from hemolog.logbook.models import Regimen
 from hemolog.patients.models import Patient
+from tests.assertions import assert_field_error
 
 from .. import factories
-
-
-def assert_field_error(response, field: str, message: str) -> None:
-    assert response.status_code == 200
-    errors = response.context["form"].errors
-    assert field in errors, f"expected an error at {field!r}, got {errors.as_data()}"
-    assert message in " ".join(errors[field])
-    assert escape(message) in response.content.decode()
 
 
 def regimen_data(**overrides) -> dict:

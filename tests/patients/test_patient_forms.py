@@ -7,18 +7,9 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
-from django.utils.html import escape
 
 from hemolog.patients.models import Patient, PatientAccess, WeightMeasurement
-
-
-def assert_field_error(response, field: str, message: str) -> None:
-    assert response.status_code == 200
-    errors = response.context["form"].errors
-    assert field in errors, f"expected an error at {field!r}, got {errors.as_data()}"
-    assert message in " ".join(errors[field])
-    assert escape(message) in response.content.decode()
-
+from tests.assertions import assert_field_error
 
 # Weight history --------------------------------------------------------------------
 
