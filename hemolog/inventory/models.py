@@ -12,8 +12,8 @@ EXPIRY_WARNING_DAYS = 30
 
 
 def amount(value) -> str:
-    """A dose or weight without trailing zeros: 1000.0 -> "1000", 62.5 -> "62.5"."""
-    return f"{value:.1f}".removesuffix(".0")
+    """A dose, weight or level without trailing zeros: 1000.0 -> "1000", 0.50 -> "0.5"."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 class ProductKind(models.TextChoices):
@@ -39,6 +39,12 @@ class ProductQuerySet(models.QuerySet):
     def for_patient(self, patient) -> ProductQuerySet:
         """The shared catalogue plus the products this patient's family added."""
         return self.filter(Q(patient__isnull=True) | Q(patient=patient))
+
+    def usual_first_for(self, patient) -> ProductQuerySet:
+        """The products for the patient's type first: FVIII for A, FIX for B."""
+        usual = {"A": ProductKind.FVIII, "B": ProductKind.FIX}.get(patient.hemophilia_type)
+        first = models.Case(models.When(kind=usual, then=0), default=1) if usual else models.Value(1)
+        return self.order_by(first, "kind", "brand_name")
 
 
 class Product(models.Model):

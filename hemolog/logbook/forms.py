@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from hemolog.formfields import DateInput, DateTimeLocalInput, LocalDateTimeField, NumberInput, PlausibleDateField
-from hemolog.inventory.models import DoseUnit, Product, StockLot
+from hemolog.inventory.models import DoseUnit, Product, StockLot, amount
 
 from .models import (
     LATERAL_SITES,
@@ -18,6 +18,7 @@ from .models import (
     WEEKDAY_NAMES,
     BleedEpisode,
     Infusion,
+    Reason,
     Regimen,
     ScheduleKind,
 )
@@ -59,8 +60,13 @@ class BleedForm(forms.ModelForm):
         self.fields["site"].choices = [("", "Choose where")] + [
             (group, [(site.value, site.label) for site in sites]) for group, sites in SITE_GROUPS
         ]
-        self.fields["side"].choices = [("L", "Left"), ("R", "Right"), ("", "No side")]
+        self.fields["side"].choices = [("L", "Left"), ("R", "Right")]
         self.fields["side"].required = False
+        if not self.instance.pk:
+            # Nothing pre-chosen: a default cause or severity would quietly
+            # count as "spontaneous" or "mild" in the bleeding rates.
+            for name in ("side", "cause", "severity"):
+                self.initial[name] = None
 
     def clean_started_at(self):
         started = self.cleaned_data["started_at"]
@@ -85,10 +91,14 @@ class BleedForm(forms.ModelForm):
         return data
 
 
+# A second prophylactic dose this close to another is most often the same dose
+# logged twice (two parents, two phones): the form asks before saving it.
+REPEAT_DOSE_WINDOW = dt.timedelta(hours=12)
+
+
 class InfusionForm(forms.ModelForm):
-    confirm_high_dose = forms.BooleanField(
-        required=False, label="I have checked this dose: it is correct", widget=forms.CheckboxInput
-    )
+    confirm_high_dose = forms.BooleanField(required=False, label="I have checked this dose: it is correct")
+    confirm_repeat = forms.BooleanField(required=False, label="This is another dose, not the same one twice")
 
     class Meta:
         model = Infusion
@@ -130,12 +140,14 @@ class InfusionForm(forms.ModelForm):
         self.fields["lot"].queryset = lots.filter(usable)
         self.fields["lot"].label_from_instance = lambda lot: lot.label
         self.fields["lot"].empty_label = "None (given at the clinic)"
-        self.fields["product"].queryset = Product.objects.for_patient(patient)
+        self.fields["product"].queryset = Product.objects.for_patient(patient).usual_first_for(patient)
         self.fields["product"].required = False
+        self.fields["product"].empty_label = "Choose a product"
         bleeds = patient.bleeds.filter(started_at__gte=timezone.now() - dt.timedelta(days=90))
         if self.instance.bleed_id:
             bleeds = bleeds | patient.bleeds.filter(pk=self.instance.bleed_id)
         self.fields["bleed"].queryset = bleeds
+        self.fields["bleed"].empty_label = "Not for a bleed"
         self.fields["bleed"].label_from_instance = lambda b: (
             f"{b.site_label}, {timezone.localtime(b.started_at):%d %b %H:%M}"
         )
@@ -143,6 +155,8 @@ class InfusionForm(forms.ModelForm):
         if not self.instance.pk and not self.initial.get("vials_used"):
             self.initial["vials_used"] = None  # counted from the dose unless typed
         self.fields["given_at"].initial = now_for_input
+        if self.initial.get("dose") is not None:
+            self.initial["dose"] = amount(self.initial["dose"])  # "1000", not "1000.0"
         weight = patient.latest_weight
         self.weight_kg = weight.weight_kg if weight else None
 
@@ -169,6 +183,8 @@ class InfusionForm(forms.ModelForm):
 
         if dose is not None and product:
             self._check_dose(dose, product, given_at, data.get("confirm_high_dose"))
+        if given_at and data.get("reason") == Reason.PROPHYLAXIS and not data.get("confirm_repeat"):
+            self._check_repeat(given_at)
 
         if lot and dose is not None and dose > 0:
             vials = data.get("vials_used") or math.ceil(dose / lot.vial_size)
@@ -195,7 +211,7 @@ class InfusionForm(forms.ModelForm):
             self.add_error("dose", "The dose must be more than zero.")
             return
         if dose > MAX_DOSE[unit]:
-            self.add_error("dose", f"{dose:g} {unit} is not a possible single dose. Check the number.")
+            self.add_error("dose", f"{amount(dose)} {unit} is not a possible single dose. Check the number.")
             return
         day = timezone.localtime(given_at).date() if given_at else timezone.localdate()
         weight = self.patient.weight_on(day)
@@ -206,11 +222,30 @@ class InfusionForm(forms.ModelForm):
                 self.needs_confirmation = True
                 self.add_error(
                     "dose",
-                    f"That is {per_kg:.1f} {unit}/kg at {weight:g} kg, more than {limit:g} {unit}/kg. "
+                    f"That is {per_kg:.1f} {unit}/kg at {amount(weight)} kg, more than {limit} {unit}/kg. "
                     "Check the dose, or tick the box below to confirm it.",
                 )
 
+    def _check_repeat(self, given_at: dt.datetime) -> None:
+        nearby = (
+            self.patient.infusions.prophylactic()
+            .filter(given_at__gt=given_at - REPEAT_DOSE_WINDOW, given_at__lt=given_at + REPEAT_DOSE_WINDOW)
+            .exclude(pk=self.instance.pk)
+            .select_related("product", "created_by")
+            .first()
+        )
+        if nearby:
+            self.needs_repeat_confirmation = True
+            who = f" by {nearby.created_by.display_name}" if nearby.created_by else ""
+            self.add_error(
+                "given_at",
+                f"A prophylactic dose was already logged at {timezone.localtime(nearby.given_at):%d %b %H:%M}{who}: "
+                f"{amount(nearby.dose)} {nearby.product.unit} {nearby.product.brand_name}. "
+                "If this is another dose, tick the box below.",
+            )
+
     needs_confirmation = False
+    needs_repeat_confirmation = False
 
 
 class RegimenForm(forms.ModelForm):

@@ -1,4 +1,5 @@
 import bisect
+import json
 from decimal import Decimal
 
 from django.contrib import messages
@@ -16,7 +17,7 @@ from hemolog.patients.access import access_patient
 
 from . import services
 from .forms import BleedForm, DateRangeForm, InfusionForm, RegimenForm
-from .models import Reason
+from .models import MIDLINE_SITES, GivenBy, Reason
 
 PAGE_SIZE = 25
 
@@ -62,7 +63,7 @@ def bleed_create(request: HttpRequest, patient_id: int) -> HttpResponse:
         bleed.save()
         _bleed_saved_message(request, bleed, "logged")
         return redirect("logbook:bleed_list", patient_id=patient_id)
-    return render(request, "logbook/bleed_form.html", {"form": form, "ctx": ctx, "patient": ctx.patient})
+    return _bleed_form_page(request, ctx, form)
 
 
 @require_http_methods(["GET", "POST"])
@@ -74,8 +75,20 @@ def bleed_edit(request: HttpRequest, patient_id: int, pk: int) -> HttpResponse:
         form.save()
         _bleed_saved_message(request, bleed, "saved")
         return redirect("logbook:bleed_list", patient_id=patient_id)
+    return _bleed_form_page(request, ctx, form, bleed)
+
+
+def _bleed_form_page(request, ctx, form, bleed=None) -> HttpResponse:
     return render(
-        request, "logbook/bleed_form.html", {"form": form, "ctx": ctx, "patient": ctx.patient, "bleed": bleed}
+        request,
+        "logbook/bleed_form.html",
+        {
+            "form": form,
+            "ctx": ctx,
+            "patient": ctx.patient,
+            "bleed": bleed,
+            "midline_sites": json.dumps([str(site) for site in MIDLINE_SITES]),
+        },
     )
 
 
@@ -86,7 +99,7 @@ def _bleed_saved_message(request: HttpRequest, bleed, verb: str) -> None:
             "Head bleed: this is an emergency. Treat now as your plan says and go to hospital "
             "or call emergency services. Don't wait for symptoms.",
         )
-    messages.success(request, f"{bleed.site_label} bleed {verb}.")
+    messages.success(request, f"{bleed.patient.display_name}: {bleed.site_label.lower()} bleed {verb}.")
 
 
 @require_POST
@@ -96,7 +109,7 @@ def bleed_resolve(request: HttpRequest, patient_id: int, pk: int) -> HttpRespons
     if bleed.resolved_at is None:
         bleed.resolved_at = max(timezone.now(), bleed.started_at)
         bleed.save(update_fields=["resolved_at", "updated_at"])
-        messages.success(request, f"{bleed.site_label} bleed marked resolved.")
+        messages.success(request, f"{ctx.patient.display_name}: {bleed.site_label.lower()} bleed marked resolved.")
     return redirect("logbook:bleed_list", patient_id=patient_id)
 
 
@@ -146,31 +159,49 @@ def infusion_list(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 
 def _infusion_form_page(request, ctx, form, infusion=None) -> HttpResponse:
+    last = None if infusion else ctx.patient.infusions.select_related("product", "created_by").first()
     return render(
         request,
         "logbook/infusion_form.html",
-        {"form": form, "ctx": ctx, "patient": ctx.patient, "infusion": infusion},
+        {"form": form, "ctx": ctx, "patient": ctx.patient, "infusion": infusion, "last_infusion": last},
     )
 
 
 def _infusion_defaults(patient, bleed_id: str) -> dict:
     """Pre-fill the usual dose so that logging it is one tap: the current
-    regimen's product and dose, its first-expiring usable lot, and who gave
-    the last dose. Coming from a bleed's "Treat" button, link that bleed."""
-    initial: dict = {}
+    regimen's product and dose (else the last dose's product), the
+    first-expiring lot that holds enough for it, and who gave the last dose.
+    Coming from a bleed's "Treat" button, link that bleed."""
     today = timezone.localdate()
     regimen = patient.regimens.active_on(today).select_related("product").first()
-    if regimen:
-        initial.update(product=regimen.product.pk, dose=regimen.dose)
-        lot = StockLot.objects.for_patient(patient).usable_on(today).filter(product=regimen.product).first()
-        if lot:
+    last = patient.infusions.select_related("product").first()
+    product = regimen.product if regimen else (last.product if last else None)
+    dose = regimen.dose if regimen else None
+    initial: dict = {"given_by": last.given_by if last else _usual_giver(patient, today)}
+    if product:
+        initial["product"] = product.pk
+    if dose:
+        initial["dose"] = dose
+    lots = StockLot.objects.for_patient(patient).usable_on(today)
+    for lot in lots.filter(product=product) if product else lots:
+        if not dose or lot.vials_on_hand * lot.vial_size >= dose:
             initial["lot"] = lot.pk
-    last = patient.infusions.only("given_by").first()
-    if last:
-        initial["given_by"] = last.given_by
+            break
     if bleed_id.isdigit() and len(bleed_id) <= 18 and patient.bleeds.filter(pk=bleed_id).exists():
         initial.update(bleed=bleed_id, reason=Reason.BLEED)
     return initial
+
+
+def _usual_giver(patient, today) -> str:
+    """A child's dose is given by a parent; an adult's (or unknown age) by himself."""
+    if patient.date_of_birth and (today - patient.date_of_birth).days < 16 * 365:
+        return GivenBy.CAREGIVER
+    return GivenBy.SELF
+
+
+def _describe(infusion) -> str:
+    given = timezone.localtime(infusion.given_at)
+    return f"{amount(infusion.dose)} {infusion.product.unit} {infusion.product.brand_name} at {given:%H:%M on %d %b}"
 
 
 @require_http_methods(["GET", "POST"])
@@ -187,7 +218,7 @@ def infusion_create(request: HttpRequest, patient_id: int) -> HttpResponse:
             infusion.pk = None  # the transaction rolled back
             form.add_error("vials_used", str(exc))
         else:
-            messages.success(request, f"Infusion of {amount(infusion.dose)} {infusion.product.unit} logged.")
+            messages.success(request, f"{ctx.patient.display_name}: {_describe(infusion)} logged.")
             return redirect("logbook:infusion_list", patient_id=patient_id)
     return _infusion_form_page(request, ctx, form)
 
@@ -203,7 +234,7 @@ def infusion_edit(request: HttpRequest, patient_id: int, pk: int) -> HttpRespons
         except InsufficientStock as exc:
             form.add_error("vials_used", str(exc))
         else:
-            messages.success(request, "The infusion was saved.")
+            messages.success(request, f"{ctx.patient.display_name}: {_describe(infusion)} saved.")
             return redirect("logbook:infusion_list", patient_id=patient_id)
     return _infusion_form_page(request, ctx, form, infusion)
 

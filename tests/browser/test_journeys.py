@@ -26,13 +26,16 @@ def test_log_a_bleed_from_the_home_page(page: Page, live_server, owner, patient)
     expect(page.get_by_label("When did it start?")).not_to_have_value("")  # defaults to now
     page.get_by_label("Site").select_option(label="Knee")
     page.get_by_text("Left", exact=True).click()
+    page.get_by_text("Spontaneous", exact=True).click()
+    page.get_by_text("Moderate", exact=True).click()
     page.get_by_label("Pain (0–10)").fill("6")
     page.get_by_role("button", name="Save bleed").click()
 
-    expect(page.get_by_role("status").filter(has_text="Left knee bleed logged.")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="Leo: left knee bleed logged.")).to_be_visible()
     expect(page.get_by_role("listitem").filter(has_text="Left knee").filter(has_text="pain 6/10")).to_be_visible()
     bleed = BleedEpisode.objects.get(patient=patient)
-    assert (bleed.site, bleed.side, bleed.pain, bleed.cause) == ("KNEE", "L", 6, "SPONTANEOUS")
+    saved = (bleed.site, bleed.side, bleed.pain, bleed.cause, bleed.severity)
+    assert saved == ("KNEE", "L", 6, "SPONTANEOUS", "MODERATE")
 
 
 def test_choosing_head_shows_the_emergency_warning(page: Page, live_server, owner, patient):
@@ -55,11 +58,11 @@ def test_log_an_infusion_from_stock_and_see_the_stock_drop(page: Page, live_serv
     page.get_by_role("region", name="Leo").get_by_role("link", name="Log an infusion").click()
     page.get_by_label("From stock (lot)").select_option(label=lot.label)
     page.get_by_label("Dose").fill("2000")
-    expect(page.locator("#dose-per-kg")).to_contain_text("62.5 per kg")  # 2000 IU / 32 kg
+    expect(page.locator("#dose-per-kg")).to_contain_text("62.5 IU/kg")  # 2000 IU / 32 kg
     page.get_by_text("Prophylaxis", exact=True).click()
     page.get_by_role("button", name="Save infusion").click()
 
-    expect(page.get_by_role("status").filter(has_text="Infusion of 2000 IU logged.")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="Leo: 2000 IU Advate at")).to_be_visible()
     page.get_by_role("link", name="Stock").click()
     expect(page.locator('td[data-lot="FX-2024-07"]')).to_have_text("8")
     infusion = Infusion.objects.get(patient=patient)
