@@ -71,6 +71,9 @@ class LocalDateTimeField(forms.DateTimeField):
                 raise
             result = self._resolve_dst(value, error)
         if result:
+            # A picker never sends an offset; one typed by hand may be beyond
+            # what PostgreSQL stores (±15:59), so keep the time in the user's zone.
+            result = timezone.localtime(result)
             check_plausible_day(result.date())
         return result
 

@@ -154,6 +154,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+SESSION_ENGINE = "hemolog.accounts.sessions"
 
 LOGGING = {
     "version": 1,

@@ -55,6 +55,7 @@ def product(brand: str = "Advate") -> Product:
 def make_lot(patient: Patient, vials: int = 10, *, brand: str = "Advate", vial_size: int = 1000, **fields) -> StockLot:
     fields.setdefault("lot_number", f"LOT{next(_seq):05d}")
     fields.setdefault("expires_on", timezone.localdate() + dt.timedelta(days=365))
+    fields.setdefault("received_on", timezone.localdate() - dt.timedelta(days=90))
     lot = StockLot(patient=patient, product=product(brand), vial_size=vial_size, **fields)
     return receive_lot(lot, vials)
 

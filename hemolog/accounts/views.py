@@ -1,11 +1,24 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import LoginView as DjangoLoginView
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .forms import AccountSettingsForm, SignUpForm
+from .forms import AccountSettingsForm, EmailAuthenticationForm, SignUpForm
+
+
+class LoginView(DjangoLoginView):
+    """Log in by e-mail; a logged-in visitor goes on to ``next``, except when
+    ``next`` is the log-in page itself (Django would loop and fail)."""
+
+    authentication_form = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+    def get_redirect_url(self) -> str:
+        url = super().get_redirect_url()
+        return "" if url.split("?")[0] == self.request.path else url
 
 
 @login_not_required

@@ -116,7 +116,7 @@ class ProductForm(forms.ModelForm):
     def clean_vial_sizes(self) -> str:
         raw = self.cleaned_data.get("vial_sizes", "")
         parts = [p.strip() for p in raw.split(",") if p.strip()]
-        if any(not p.isdigit() or int(p) <= 0 for p in parts):
+        if any(not (p.isascii() and p.isdigit()) or int(p) <= 0 for p in parts):
             raise forms.ValidationError("List whole numbers separated by commas, e.g. 250, 500, 1000.")
         return ", ".join(parts)
 

@@ -91,7 +91,7 @@ class Product(models.Model):
 
     @property
     def vial_size_list(self) -> list[int]:
-        return [int(s) for s in self.vial_sizes.replace(" ", "").split(",") if s.isdigit()]
+        return [int(s) for s in self.vial_sizes.replace(" ", "").split(",") if s.isascii() and s.isdigit()]
 
 
 class StockLotQuerySet(models.QuerySet):
@@ -119,7 +119,7 @@ class StockLot(models.Model):
     """
 
     patient = models.ForeignKey("patients.Patient", on_delete=models.CASCADE, related_name="stock_lots")
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="lots")
+    product = models.ForeignKey(Product, on_delete=models.RESTRICT, related_name="lots")
     lot_number = models.CharField(max_length=50)
     vial_size = models.PositiveIntegerField("vial size", validators=[MinValueValidator(1)])
     expires_on = models.DateField("expiry date")

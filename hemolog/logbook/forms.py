@@ -33,9 +33,13 @@ def now_for_input() -> dt.datetime:
     return timezone.localtime().replace(second=0, microsecond=0)
 
 
-def reject_future(value: dt.datetime | None, what: str) -> None:
+def check_entry_time(value: dt.datetime | None, what: str, patient) -> None:
+    """An entry happens between the patient's birth and now."""
     if value and value > timezone.now():
         raise forms.ValidationError(f"{what} can't be in the future.")
+    born = patient.date_of_birth
+    if value and born and timezone.localtime(value).date() < born:
+        raise forms.ValidationError(f"{what} can't be before {patient} was born ({born:%d %b %Y}).")
 
 
 class BleedForm(forms.ModelForm):
@@ -54,8 +58,9 @@ class BleedForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, patient, **kwargs):
         super().__init__(*args, **kwargs)
+        self.patient = patient
         self.fields["started_at"].initial = now_for_input
         self.fields["site"].choices = [("", "Choose where")] + [
             (group, [(site.value, site.label) for site in sites]) for group, sites in SITE_GROUPS
@@ -70,12 +75,12 @@ class BleedForm(forms.ModelForm):
 
     def clean_started_at(self):
         started = self.cleaned_data["started_at"]
-        reject_future(started, "A bleed's start")
+        check_entry_time(started, "A bleed's start", self.patient)
         return started
 
     def clean_resolved_at(self):
         resolved = self.cleaned_data.get("resolved_at")
-        reject_future(resolved, "The resolution time")
+        check_entry_time(resolved, "The resolution time", self.patient)
         return resolved
 
     def clean(self):
@@ -162,7 +167,7 @@ class InfusionForm(forms.ModelForm):
 
     def clean_given_at(self):
         given = self.cleaned_data["given_at"]
-        reject_future(given, "An infusion's time")
+        check_entry_time(given, "An infusion's time", self.patient)
         return given
 
     def clean(self):
@@ -172,17 +177,26 @@ class InfusionForm(forms.ModelForm):
         given_at: dt.datetime | None = data.get("given_at")
         dose: Decimal | None = data.get("dose")
 
+        day = timezone.localtime(given_at).date() if given_at else None
         if lot:
             if product and product != lot.product:
                 self.add_error("lot", f"This lot is {lot.product.brand_name}, not {product.brand_name}.")
             data["product"] = product = lot.product
-            if given_at and lot.expires_on < timezone.localtime(given_at).date():
+            if day and lot.expires_on < day:
                 self.add_error("lot", f"Lot {lot.lot_number} expired on {lot.expires_on:%d %b %Y}, before this dose.")
+            elif day and lot.received_on > day:
+                self.add_error(
+                    "lot", f"Lot {lot.lot_number} was received on {lot.received_on:%d %b %Y}, after this dose."
+                )
         elif not product and "product" not in self.errors:
             self.add_error("product", "Choose a product, or a lot from stock.")
 
         if dose is not None and product:
             self._check_dose(dose, product, given_at, data.get("confirm_high_dose"))
+        bleed = data.get("bleed")
+        if bleed and given_at and bleed.started_at > given_at:
+            started = timezone.localtime(bleed.started_at)
+            self.add_error("bleed", f"This bleed started at {started:%d %b %H:%M}, after this dose.")
         if given_at and data.get("reason") == Reason.PROPHYLAXIS and not data.get("confirm_repeat"):
             self._check_repeat(given_at)
 
@@ -290,9 +304,11 @@ class RegimenForm(forms.ModelForm):
             data["interval_days"] = None
         if schedule != ScheduleKind.WEEKDAYS:
             data["weekdays"] = ""
-        dose = data.get("dose")
+        dose, product = data.get("dose"), data.get("product")
         if dose is not None and dose <= 0:
             self.add_error("dose", "The dose must be more than zero.")
+        elif dose is not None and product and dose > MAX_DOSE[product.unit]:
+            self.add_error("dose", f"{amount(dose)} {product.unit} is not a possible single dose. Check the number.")
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", "The regimen can't end before it starts.")

@@ -177,9 +177,9 @@ class Infusion(models.Model):
 
     patient = models.ForeignKey("patients.Patient", on_delete=models.CASCADE, related_name="infusions")
     given_at = models.DateTimeField("given")
-    product = models.ForeignKey("inventory.Product", on_delete=models.PROTECT, related_name="infusions")
+    product = models.ForeignKey("inventory.Product", on_delete=models.RESTRICT, related_name="infusions")
     lot = models.ForeignKey(
-        "inventory.StockLot", on_delete=models.PROTECT, null=True, blank=True, related_name="infusions"
+        "inventory.StockLot", on_delete=models.RESTRICT, null=True, blank=True, related_name="infusions"
     )
     vials_used = models.PositiveSmallIntegerField("vials used", default=0)
     dose = models.DecimalField(max_digits=8, decimal_places=1, help_text="IU for factor, mg for emicizumab.")
@@ -230,7 +230,7 @@ class Regimen(models.Model):
     """The prescribed prophylaxis, against which adherence is measured."""
 
     patient = models.ForeignKey("patients.Patient", on_delete=models.CASCADE, related_name="regimens")
-    product = models.ForeignKey("inventory.Product", on_delete=models.PROTECT, related_name="regimens")
+    product = models.ForeignKey("inventory.Product", on_delete=models.RESTRICT, related_name="regimens")
     dose = models.DecimalField(max_digits=8, decimal_places=1)
     schedule = models.CharField(max_length=14, choices=ScheduleKind.choices, default=ScheduleKind.EVERY_N_DAYS)
     interval_days = models.PositiveSmallIntegerField(

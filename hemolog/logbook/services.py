@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 
 from hemolog.inventory.models import StockLot, StockMovement
 from hemolog.inventory.stock import move_stock
@@ -16,7 +17,7 @@ def _take(infusion: Infusion, user) -> None:
             infusion.lot,
             -infusion.vials_used,
             StockMovement.Kind.USED,
-            reason=f"Infusion on {infusion.given_at:%Y-%m-%d}",
+            reason=f"Infusion of {_day(infusion)}",
             infusion=infusion,
             user=user,
         )
@@ -38,18 +39,33 @@ def record_infusion(infusion: Infusion, user) -> Infusion:
 
 
 @transaction.atomic
-def update_infusion(infusion: Infusion, previous_lot_id: int | None, previous_vials: int, user) -> Infusion:
+def update_infusion(infusion: Infusion, user) -> Infusion:
     """Save an edited infusion; when its lot or vial count changed, return the
-    old vials to their lot and take the new ones."""
+    old vials to their lot and take the new ones.
+
+    The stored row is locked and read again here, so that a double-submitted
+    edit moves the vials once: the second one finds nothing left to change.
+    Raises Infusion.DoesNotExist when it was deleted meanwhile.
+    """
+    stored = Infusion.objects.select_for_update().get(pk=infusion.pk)
     infusion.save()
-    if (previous_lot_id, previous_vials) != (infusion.lot_id, infusion.vials_used):
-        _put_back(previous_lot_id, previous_vials, infusion, "Infusion edited", user)
+    if (stored.lot_id, stored.vials_used) != (infusion.lot_id, infusion.vials_used):
+        _put_back(stored.lot_id, stored.vials_used, infusion, "Infusion edited", user)
         _take(infusion, user)
     return infusion
 
 
 @transaction.atomic
-def delete_infusion(infusion: Infusion, user) -> None:
-    """Delete an infusion and put its vials back into the lot."""
-    _put_back(infusion.lot_id, infusion.vials_used, None, f"Infusion of {infusion.given_at:%Y-%m-%d} deleted", user)
-    infusion.delete()
+def delete_infusion(infusion: Infusion, user) -> bool:
+    """Delete an infusion and put its vials back into the lot. Returns False
+    when another request deleted it first (its vials are back already)."""
+    stored = Infusion.objects.select_for_update().filter(pk=infusion.pk).first()
+    if stored is None:
+        return False
+    _put_back(stored.lot_id, stored.vials_used, None, f"Infusion of {_day(stored)} deleted", user)
+    stored.delete()
+    return True
+
+
+def _day(infusion: Infusion) -> str:
+    return f"{timezone.localtime(infusion.given_at):%d %b %Y %H:%M}"

@@ -1,11 +1,12 @@
 import bisect
 import json
+import re
 from decimal import Decimal
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +18,7 @@ from hemolog.patients.access import access_patient
 
 from . import services
 from .forms import BleedForm, DateRangeForm, InfusionForm, RegimenForm
-from .models import MIDLINE_SITES, GivenBy, Reason
+from .models import MIDLINE_SITES, GivenBy, Infusion, Reason
 
 PAGE_SIZE = 25
 
@@ -55,7 +56,7 @@ def bleed_list(request: HttpRequest, patient_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def bleed_create(request: HttpRequest, patient_id: int) -> HttpResponse:
     ctx = access_patient(request, patient_id, write=True)
-    form = BleedForm(request.POST if request.method == "POST" else None)
+    form = BleedForm(request.POST if request.method == "POST" else None, patient=ctx.patient)
     if form.is_valid():
         bleed = form.save(commit=False)
         bleed.patient = ctx.patient
@@ -70,7 +71,7 @@ def bleed_create(request: HttpRequest, patient_id: int) -> HttpResponse:
 def bleed_edit(request: HttpRequest, patient_id: int, pk: int) -> HttpResponse:
     ctx = access_patient(request, patient_id, write=True)
     bleed = get_object_or_404(ctx.patient.bleeds, pk=pk)
-    form = BleedForm(request.POST if request.method == "POST" else None, instance=bleed)
+    form = BleedForm(request.POST if request.method == "POST" else None, instance=bleed, patient=ctx.patient)
     if form.is_valid():
         form.save()
         _bleed_saved_message(request, bleed, "saved")
@@ -187,7 +188,7 @@ def _infusion_defaults(patient, bleed_id: str) -> dict:
         if not dose or lot.vials_on_hand * lot.vial_size >= dose:
             initial["lot"] = lot.pk
             break
-    if bleed_id.isdigit() and len(bleed_id) <= 18 and patient.bleeds.filter(pk=bleed_id).exists():
+    if re.fullmatch(r"[0-9]{1,18}", bleed_id) and patient.bleeds.filter(pk=bleed_id).exists():
         initial.update(bleed=bleed_id, reason=Reason.BLEED)
     return initial
 
@@ -230,7 +231,9 @@ def infusion_edit(request: HttpRequest, patient_id: int, pk: int) -> HttpRespons
     form = InfusionForm(request.POST if request.method == "POST" else None, instance=infusion, patient=ctx.patient)
     if form.is_valid():
         try:
-            services.update_infusion(form.save(commit=False), form.previous_lot_id, form.previous_vials, request.user)
+            services.update_infusion(form.save(commit=False), request.user)
+        except Infusion.DoesNotExist:
+            raise Http404("The infusion was deleted meanwhile.") from None
         except InsufficientStock as exc:
             form.add_error("vials_used", str(exc))
         else:
@@ -244,9 +247,9 @@ def infusion_delete(request: HttpRequest, patient_id: int, pk: int) -> HttpRespo
     ctx = access_patient(request, patient_id, write=True)
     infusion = get_object_or_404(ctx.patient.infusions.select_related("product", "lot"), pk=pk)
     if request.method == "POST":
-        services.delete_infusion(infusion, request.user)
-        back = f" {infusion.vials_used} vial(s) went back to lot {infusion.lot.lot_number}." if infusion.lot else ""
-        messages.success(request, "The infusion was deleted." + back)
+        if services.delete_infusion(infusion, request.user):
+            back = f" {infusion.vials_used} vial(s) went back to lot {infusion.lot.lot_number}." if infusion.lot else ""
+            messages.success(request, "The infusion was deleted." + back)
         return redirect("logbook:infusion_list", patient_id=patient_id)
     warning = f"Its {infusion.vials_used} vial(s) go back into lot {infusion.lot.lot_number}." if infusion.lot else ""
     return _confirm_delete(

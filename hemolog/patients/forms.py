@@ -68,12 +68,16 @@ class WeightForm(forms.ModelForm):
             "weight_kg": NumberInput(attrs={"min": 1, "max": 250}, step="0.1"),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, patient, **kwargs):
         super().__init__(*args, **kwargs)
+        self.patient = patient
         self.fields["measured_on"].initial = timezone.localdate
 
     def clean_measured_on(self):
         day = self.cleaned_data["measured_on"]
         if day > timezone.localdate():
             raise forms.ValidationError("A weight can't be measured in the future.")
+        born = self.patient.date_of_birth
+        if born and day < born:
+            raise forms.ValidationError(f"That is before {self.patient} was born ({born:%d %b %Y}).")
         return day

@@ -80,7 +80,7 @@ def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
             "recent_infusions": patient.infusions.select_related("product", "lot")[:5],
             "regimen": patient.regimens.active_on(today).select_related("product").first(),
             "weights": patient.weights.all()[:10],
-            "weight_form": WeightForm() if ctx.can_write else None,
+            "weight_form": WeightForm(patient=patient) if ctx.can_write else None,
             "access_rows": patient.access.select_related("user").order_by("role", "granted_at")
             if ctx.is_owner
             else None,
@@ -123,7 +123,7 @@ def patient_delete(request: HttpRequest, patient_id: int) -> HttpResponse:
 @require_POST
 def weight_add(request: HttpRequest, patient_id: int) -> HttpResponse:
     ctx = access_patient(request, patient_id, write=True)
-    form = WeightForm(request.POST)
+    form = WeightForm(request.POST, patient=ctx.patient)
     if form.is_valid():
         WeightMeasurement.objects.update_or_create(
             patient=ctx.patient,

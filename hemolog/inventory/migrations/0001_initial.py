@@ -118,7 +118,7 @@ class Migration(migrations.Migration):
                 (
                     "product",
                     models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="lots", to="inventory.product"
+                        on_delete=django.db.models.deletion.RESTRICT, related_name="lots", to="inventory.product"
                     ),
                 ),
             ],

@@ -171,7 +171,7 @@ class Migration(migrations.Migration):
                     models.ForeignKey(
                         blank=True,
                         null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
+                        on_delete=django.db.models.deletion.RESTRICT,
                         related_name="infusions",
                         to="inventory.stocklot",
                     ),
@@ -185,7 +185,7 @@ class Migration(migrations.Migration):
                 (
                     "product",
                     models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="infusions", to="inventory.product"
+                        on_delete=django.db.models.deletion.RESTRICT, related_name="infusions", to="inventory.product"
                     ),
                 ),
             ],
@@ -238,7 +238,7 @@ class Migration(migrations.Migration):
                 (
                     "product",
                     models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="regimens", to="inventory.product"
+                        on_delete=django.db.models.deletion.RESTRICT, related_name="regimens", to="inventory.product"
                     ),
                 ),
             ],
