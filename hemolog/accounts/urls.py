@@ -8,7 +8,7 @@ from . import views
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
     path("signup/", views.signup, name="signup"),
     path("settings/", views.account_settings, name="account_settings"),
     path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),

@@ -11,11 +11,6 @@ from django.utils import timezone
 EXPIRY_WARNING_DAYS = 30
 
 
-def amount(value) -> str:
-    """A dose, weight or level without trailing zeros: 1000.0 -> "1000", 0.50 -> "0.5"."""
-    return f"{value:.2f}".rstrip("0").rstrip(".")
-
-
 class ProductKind(models.TextChoices):
     FVIII = "FVIII", "Factor VIII"
     FIX = "FIX", "Factor IX"

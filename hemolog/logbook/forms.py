@@ -5,11 +5,13 @@ import math
 from decimal import Decimal
 
 from django import forms
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from hemolog.formfields import DateInput, DateTimeLocalInput, LocalDateTimeField, NumberInput, PlausibleDateField
-from hemolog.inventory.models import DoseUnit, Product, StockLot, amount
+from hemolog.inventory.models import DoseUnit, Product, StockLot
+from hemolog.numbers import amount
 
 from .models import (
     LATERAL_SITES,
@@ -267,28 +269,42 @@ class RegimenForm(forms.ModelForm):
         choices=[(str(i), name) for i, name in enumerate(WEEKDAY_NAMES)],
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text="For a schedule on given weekdays.",
+        label="On these weekdays",
     )
+    end_current = forms.BooleanField(required=False, label="End the current regimen the day before this one starts")
 
     class Meta:
         model = Regimen
         fields = ("product", "dose", "schedule", "interval_days", "weekdays", "start_date", "end_date", "notes")
         field_classes = {"start_date": PlausibleDateField, "end_date": PlausibleDateField}
+        labels = {"dose": "Dose per injection"}
         widgets = {
             "dose": NumberInput(attrs={"min": 0.1}),
             "interval_days": NumberInput(attrs={"min": 1, "max": 60}, step="1", inputmode="numeric"),
             "start_date": DateInput(),
             "end_date": DateInput(),
         }
-        help_texts = {"interval_days": "For a schedule every N days.", "end_date": "Leave empty while it continues."}
+        help_texts = {
+            "dose": "IU for factor concentrates, mg for emicizumab.",
+            "end_date": "Leave empty while it continues.",
+        }
 
     def __init__(self, *args, patient, **kwargs):
         super().__init__(*args, **kwargs)
         self.patient = patient
-        self.fields["product"].queryset = Product.objects.for_patient(patient)
+        self.fields["product"].queryset = Product.objects.for_patient(patient).usual_first_for(patient)
+        self.fields["product"].empty_label = "Choose a product"
         self.fields["start_date"].initial = timezone.localdate
+        self.ended_regimen: Regimen | None = None
         if self.instance.pk:
             self.initial["weekdays"] = list(self.instance.weekdays)
+            self.initial["dose"] = amount(self.instance.dose)
+        else:
+            current = patient.regimens.active_on(timezone.localdate()).first()
+            if current:
+                self.initial.setdefault("product", current.product_id)
+            else:
+                del self.fields["end_current"]
 
     def clean_weekdays(self) -> str:
         return "".join(sorted(set(self.cleaned_data.get("weekdays") or [])))
@@ -313,21 +329,33 @@ class RegimenForm(forms.ModelForm):
         if start and end and end < start:
             self.add_error("end_date", "The regimen can't end before it starts.")
         if start and not self.errors:
-            self._reject_overlap(start, end)
+            self._reject_overlap(start, end, data.get("end_current", False))
         return data
 
-    def _reject_overlap(self, start: dt.date, end: dt.date | None) -> None:
+    def _reject_overlap(self, start: dt.date, end: dt.date | None, end_current: bool) -> None:
         others = self.patient.regimens.exclude(pk=self.instance.pk)
         overlapping = others.filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
         if end:
             overlapping = overlapping.filter(start_date__lte=end)
-        clash = overlapping.first()
-        if clash:
-            ends = f"ends {clash.end_date:%d %b %Y}" if clash.end_date else "has no end date"
-            raise forms.ValidationError(
-                f"This overlaps the regimen from {clash.start_date:%d %b %Y} ({clash}), which {ends}. "
-                "Set an end date on that one first."
-            )
+        clashes = list(overlapping.select_related("product")[:2])
+        if not clashes:
+            return
+        clash = clashes[0]
+        if end_current and len(clashes) == 1 and clash.start_date < start:
+            clash.end_date = start - dt.timedelta(days=1)
+            self.ended_regimen = clash
+            return
+        ends = f"ends {clash.end_date:%d %b %Y}" if clash.end_date else "has no end date"
+        raise forms.ValidationError(
+            f"This overlaps the regimen from {clash.start_date:%d %b %Y} ({clash}), which {ends}. "
+            "Set an end date on that one first."
+        )
+
+    @transaction.atomic
+    def save(self, commit: bool = True) -> Regimen:
+        if self.ended_regimen:
+            self.ended_regimen.save(update_fields=["end_date"])
+        return super().save(commit=commit)
 
 
 class DateRangeForm(forms.Form):

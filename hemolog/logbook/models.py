@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from hemolog.inventory.models import amount
+from hemolog.numbers import amount
 
 
 class Site(models.TextChoices):

@@ -12,13 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hemolog.inventory.models import StockLot, amount
+from hemolog.inventory.models import StockLot
 from hemolog.inventory.stock import InsufficientStock
+from hemolog.numbers import amount
 from hemolog.patients.access import access_patient
 
 from . import services
 from .forms import BleedForm, DateRangeForm, InfusionForm, RegimenForm
-from .models import MIDLINE_SITES, GivenBy, Infusion, Reason
+from .models import MIDLINE_SITES, GivenBy, Infusion, Reason, Regimen
 
 PAGE_SIZE = 25
 
@@ -148,7 +149,7 @@ def infusion_list(request: HttpRequest, patient_id: int) -> HttpResponse:
     ctx = access_patient(request, patient_id)
     filter_form = DateRangeForm(request.GET or None)
     start, end = filter_form.bounds()
-    infusions = ctx.patient.infusions.in_period(start, end).select_related("product", "lot", "bleed")
+    infusions = ctx.patient.infusions.in_period(start, end).select_related("product", "lot", "bleed", "created_by")
     page = _paginate(request, infusions)
     weights = list(ctx.patient.weights.order_by("measured_on").values_list("measured_on", "weight_kg"))
     _with_dose_per_kg(page.object_list, weights)
@@ -277,11 +278,13 @@ def regimen_list(request: HttpRequest, patient_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def regimen_create(request: HttpRequest, patient_id: int) -> HttpResponse:
     ctx = access_patient(request, patient_id, write=True)
-    form = RegimenForm(request.POST if request.method == "POST" else None, patient=ctx.patient)
+    form = RegimenForm(
+        request.POST if request.method == "POST" else None, instance=Regimen(patient=ctx.patient), patient=ctx.patient
+    )
     if form.is_valid():
-        regimen = form.save(commit=False)
-        regimen.patient = ctx.patient
-        regimen.save()
+        regimen = form.save()
+        if form.ended_regimen:
+            messages.info(request, f"The previous regimen now ends on {form.ended_regimen.end_date:%d %b %Y}.")
         messages.success(request, f"Regimen saved: {regimen}.")
         return redirect("logbook:regimen_list", patient_id=patient_id)
     return render(request, "logbook/regimen_form.html", {"form": form, "ctx": ctx, "patient": ctx.patient})

@@ -8,6 +8,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from hemolog.numbers import amount
+
 
 class HemophiliaType(models.TextChoices):
     A = "A", "Hemophilia A (factor VIII)"
@@ -147,7 +149,7 @@ class WeightMeasurement(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.weight_kg} kg on {self.measured_on}"
+        return f"{amount(self.weight_kg)} kg on {self.measured_on:%d %b %Y}"
 
 
 class PatientAccess(models.Model):

@@ -2,6 +2,7 @@ import re
 import zoneinfo
 
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -119,3 +120,17 @@ def test_unknown_time_zone_is_refused(client_for, owner):
 
 def test_health_page_needs_no_login(client, db):
     assert client.get(reverse("health")).json() == {"status": "ok"}
+
+
+def test_logging_out_says_so(client_for, owner):
+    response = client_for(owner).post(reverse("logout"), follow=True)
+    assert "You are logged out." in response.content.decode()
+
+
+def test_an_expired_form_explains_that_nothing_was_saved(owner, patient):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(owner)
+    response = client.post(reverse("logbook:bleed_create", kwargs={"patient_id": patient.pk}), {"site": "NOSE"})
+    assert response.status_code == 403
+    assert "Your entry was not saved" in response.content.decode()
+    assert not patient.bleeds.exists()

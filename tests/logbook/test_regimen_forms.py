@@ -156,3 +156,23 @@ def test_regimen_with_another_patients_product_is_refused(post_regimen, stranger
     assert_field_error(response, "product", "Select a valid choice.")
     assert "Zzfactor" not in response.content.decode()
     assert Regimen.objects.count() == 0
+
+
+def test_a_new_regimen_can_end_the_current_one(client_for, owner, patient):
+    current = factories.make_regimen(patient, start_date=timezone.localdate() - dt.timedelta(days=100))
+    start = timezone.localdate() + dt.timedelta(days=0)
+    response = client_for(owner).post(
+        f"/patients/{patient.pk}/regimens/new/",
+        {
+            "product": factories.product("Elocta / Eloctate").pk,
+            "dose": "1500",
+            "schedule": "EVERY_N_DAYS",
+            "interval_days": "3",
+            "start_date": start.isoformat(),
+            "end_current": "on",
+        },
+    )
+    assert response.status_code == 302
+    current.refresh_from_db()
+    assert current.end_date == start - dt.timedelta(days=1)
+    assert patient.regimens.active_on(start).get().interval_days == 3

@@ -1,6 +1,6 @@
 from django import template
 
-from hemolog.inventory.models import amount as format_amount
+from hemolog.numbers import amount as format_amount
 
 register = template.Library()
 
