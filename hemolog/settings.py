@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "hemolog.patients",
     "hemolog.inventory",
     "hemolog.logbook",
+    "hemolog.insights",
 ]
 
 MIDDLEWARE = [

@@ -13,4 +13,5 @@ urlpatterns = [
     path("patients/", include("hemolog.patients.urls")),
     path("patients/<id:patient_id>/", include("hemolog.logbook.urls")),
     path("patients/<id:patient_id>/", include("hemolog.inventory.urls")),
+    path("patients/<id:patient_id>/", include("hemolog.insights.urls")),
 ]

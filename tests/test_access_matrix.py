@@ -47,6 +47,7 @@ PATIENT_URLS = {
     "inventory:lot_detail": ("lot", False),
     "inventory:lot_adjust": ("lot", True),
     "inventory:product_create": (None, True),
+    "insights:dashboard": (None, False),
 }
 
 

@@ -93,6 +93,9 @@ class Patient(models.Model):
         blank=True,
         validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(5)],
     )
+    # Goes up with every change to the patient's log, so cached charts and
+    # figures can be keyed by it (see hemolog/patients/signals.py).
+    data_version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -114,7 +117,14 @@ class Patient(models.Model):
         derived = severity_from_level(self.baseline_factor_level)
         if derived:
             self.severity = derived
+        if self.pk and not kwargs.get("update_fields"):
+            self.data_version += 1  # own half-life or recovery may have changed
         super().save(*args, **kwargs)
+
+    @classmethod
+    def log_changed(cls, patient_id: int) -> None:
+        """Mark the patient's log as changed (invalidates cached charts)."""
+        cls.objects.filter(pk=patient_id).update(data_version=models.F("data_version") + 1)
 
     def weight_on(self, day: dt.date) -> Decimal | None:
         """The latest weight measured on or before ``day`` (or the earliest one after, if none before)."""

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hemolog.insights.dashboard import patient_dose_status
 from hemolog.inventory.models import EXPIRY_WARNING_DAYS, StockLot
 from hemolog.logbook.models import BleedEpisode, Infusion
 
@@ -42,6 +43,10 @@ def home(request: HttpRequest) -> HttpResponse:
         .select_related("product", "patient")
         .order_by("expires_on")
     )
+    access_rows = list(access_rows)
+    for row in access_rows:
+        # Two small queries per patient; a family has a handful of patients.
+        row.dose_status = patient_dose_status(row.patient) if row.can_write else None
     return render(
         request,
         "patients/home.html",

@@ -9,3 +9,8 @@ register = template.Library()
 def amount(value) -> str:
     """A dose, weight or level without trailing zeros: 1000.0 -> 1000, 0.50 -> 0.5."""
     return "" if value is None or value == "" else format_amount(value)
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key)

@@ -1,0 +1,403 @@
+"""The dashboard of one patient: the log read from the database into plain
+records, the clinical figures computed over them, and the charts drawn.
+
+This is the Django side of the insights package: the calculations themselves
+(:mod:`.bleeding`, :mod:`.adherence`, :mod:`.factor_level`, :mod:`.consumption`)
+never see the ORM. Reading the log takes a fixed number of queries whatever
+its size, and the result is cached by the patient's ``data_version``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db.models import Exists, Min, OuterRef
+from django.utils import timezone
+
+from hemolog.inventory.models import StockLot
+from hemolog.logbook.models import JOINT_SITES, BleedEpisode, Infusion, Site
+from hemolog.patients.models import Patient
+
+from ._time import add_months, months_between
+from .adherence import Adherence, adherence, dosing_interval, scheduled_doses
+from .bleeding import BleedingRates, TargetJoint, annualised_bleeding_rate, bleed_episodes, target_joints
+from .consumption import iu_per_kg_per_year, vials_per_month
+from .factor_level import LevelPoint, estimated_factor_level, factor_level_curve, time_below
+from .records import LEVEL_KINDS, PROPHYLAXIS, BleedRecord, DoseRecord, ScheduleRecord, WeightRecord
+
+LEVEL_CURVE_DAYS = 28
+CACHE_SECONDS = 60 * 60 * 24
+# Figures that depend on "now" (current level, days since the last bleed) are
+# recomputed at most this often; the month chart and body map only when the
+# log changes.
+NOW_SLOT_MINUTES = 15
+SIDE_LABEL = {"L": "Left", "R": "Right", "": ""}
+
+
+def joint_label(site: str, side: str) -> str:
+    name = Site(site).label.lower()
+    return f"{SIDE_LABEL.get(side, '')} {name}".strip().capitalize()
+
+
+@dataclass(frozen=True)
+class Period:
+    """Local days ``start`` to ``end``, both included."""
+
+    start: dt.date
+    end: dt.date
+    label: str
+
+    @classmethod
+    def last_months(cls, months: int, today: dt.date) -> Period:
+        start = add_months(dt.datetime.combine(today, dt.time(), tzinfo=dt.UTC), -months).date() + dt.timedelta(1)
+        return cls(start, today, f"last {months} months")
+
+    def start_at(self, tz: dt.tzinfo) -> dt.datetime:
+        return dt.datetime.combine(self.start, dt.time(), tzinfo=tz)
+
+    def end_at(self, tz: dt.tzinfo) -> dt.datetime:
+        """The end as an instant: midnight after the last day."""
+        return dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+
+    @property
+    def months(self) -> list[dt.date]:
+        return months_between(self.start, self.end)
+
+
+@dataclass(frozen=True)
+class PatientLog:
+    """A patient's log as plain records, read in a fixed number of queries."""
+
+    bleeds: list[BleedRecord]
+    doses: list[DoseRecord]
+    schedules: list[ScheduleRecord]
+    weights: list[WeightRecord]
+    first_entry: dt.datetime | None
+    baseline: float
+
+
+def read_log(patient: Patient, doses_from: dt.datetime | None, until: dt.datetime) -> PatientLog:
+    """Bleeds (all, for the target-joint history), doses from ``doses_from``,
+    regimens and weights: five queries."""
+    treated = Exists(Infusion.objects.filter(bleed=OuterRef("pk")))
+    bleed_rows = (
+        BleedEpisode.objects.filter(patient=patient, started_at__lt=until)
+        .annotate(treated=treated)
+        .values_list("pk", "started_at", "resolved_at", "site", "side", "cause", "treated")
+        .order_by("started_at")
+    )
+    bleeds = [
+        BleedRecord(ref=pk, started_at=s, resolved_at=r, site=site, side=side, cause=cause, treated=t)
+        for pk, s, r, site, side, cause, t in bleed_rows
+    ]
+    dose_rows = Infusion.objects.filter(patient=patient, given_at__lt=until)
+    if doses_from:
+        dose_rows = dose_rows.filter(given_at__gte=doses_from)
+    dose_rows = dose_rows.order_by("given_at").values_list(
+        "pk",
+        "given_at",
+        "dose",
+        "reason",
+        "vials_used",
+        "product__kind",
+        "product__unit",
+        "product__default_half_life_hours",
+        "product__default_recovery",
+    )
+    doses = [
+        DoseRecord(
+            ref=pk,
+            given_at=given_at,
+            dose=dose,
+            reason=reason,
+            vials=vials,
+            product_kind=kind,
+            unit=unit,
+            half_life_hours=patient.half_life_hours or half_life,
+            recovery=patient.recovery or recovery,
+        )
+        for pk, given_at, dose, reason, vials, kind, unit, half_life, recovery in dose_rows
+    ]
+    schedules = [
+        ScheduleRecord(
+            ref=r.pk,
+            kind=r.schedule,
+            start_date=r.start_date,
+            end_date=r.end_date,
+            interval_days=r.interval_days,
+            weekdays=r.weekdays,
+            dose=r.dose,
+        )
+        for r in patient.regimens.order_by("start_date")
+    ]
+    weights = [
+        WeightRecord(day=d, kg=kg)
+        for d, kg in patient.weights.order_by("measured_on").values_list("measured_on", "weight_kg")
+    ]
+    first_dose = Infusion.objects.filter(patient=patient).aggregate(first=Min("given_at"))["first"]
+    firsts = [t for t in (first_dose, bleeds[0].started_at if bleeds else None) if t]
+    baseline = float(patient.baseline_factor_level or 0)
+    return PatientLog(bleeds, doses, schedules, weights, min(firsts) if firsts else None, baseline)
+
+
+@dataclass(frozen=True)
+class Stock:
+    vials: int
+    units: int
+    unit: str
+    days_of_prophylaxis: int | None
+    next_expiry: dt.date | None
+
+
+def regimen_stock(patient: Patient, schedule: ScheduleRecord | None, product_id: int | None, today: dt.date) -> Stock:
+    """Usable stock of the current regimen's product, in days of prophylaxis."""
+    lots = StockLot.objects.for_patient(patient).usable_on(today).select_related("product")
+    if product_id:
+        lots = lots.filter(product_id=product_id)
+    lots = list(lots)
+    units = sum(lot.units_on_hand for lot in lots)
+    days = None
+    if schedule and schedule.dose:
+        interval = dosing_interval(schedule).days or 1
+        days = math.floor(units / schedule.dose) * interval
+    return Stock(
+        vials=sum(lot.vials_on_hand for lot in lots),
+        units=units,
+        unit=lots[0].product.unit if lots else "",
+        days_of_prophylaxis=days,
+        next_expiry=min((lot.expires_on for lot in lots), default=None),
+    )
+
+
+@dataclass(frozen=True)
+class DoseStatus:
+    """The regimen's next dose, and a scheduled dose not logged yet."""
+
+    next_due: dt.date | None
+    overdue: tuple[dt.date, ...]
+
+    @property
+    def due_today(self) -> bool:
+        return self.next_due == timezone.localdate()
+
+
+def dose_status(schedules: list[ScheduleRecord], doses: list[DoseRecord], now: dt.datetime) -> DoseStatus | None:
+    """When the regimen's next dose is due, and which scheduled doses of the
+    last week were never logged. None without a current regimen."""
+    tz = timezone.get_current_timezone()
+    today = now.astimezone(tz).date()
+    current = [s for s in schedules if s.is_active_on(today)]
+    if not current:
+        return None
+    prophylaxis = [d for d in doses if d.reason == PROPHYLAXIS]
+    upcoming = [s.day for s in scheduled_doses(current, today, today + dt.timedelta(days=60), tz)]
+    if upcoming and upcoming[0] == today and adherence(current, prophylaxis, today, today, tz).taken:
+        upcoming = upcoming[1:]
+    last_week = adherence(current, prophylaxis, today - dt.timedelta(days=7), today - dt.timedelta(days=1), tz)
+    return DoseStatus(next_due=upcoming[0] if upcoming else None, overdue=last_week.missed[-3:])
+
+
+def patient_dose_status(patient: Patient, now: dt.datetime | None = None) -> DoseStatus | None:
+    """:func:`dose_status` from the database: two queries."""
+    now = now or timezone.now()
+    log_from = now - dt.timedelta(days=10)
+    schedules = [
+        ScheduleRecord(
+            kind=r.schedule,
+            start_date=r.start_date,
+            end_date=r.end_date,
+            interval_days=r.interval_days,
+            weekdays=r.weekdays,
+            dose=r.dose,
+        )
+        for r in patient.regimens.all()
+    ]
+    if not schedules:
+        return None
+    doses = [
+        DoseRecord(given_at=given_at, dose=dose, product_kind=kind, reason=PROPHYLAXIS)
+        for given_at, dose, kind in patient.infusions.prophylactic()
+        .filter(given_at__gte=log_from, given_at__lte=now)
+        .values_list("given_at", "dose", "product__kind")
+    ]
+    return dose_status(schedules, doses, now)
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    month: dt.date
+    bleeds_by_joint: dict[str, int]
+    adherence_percent: float | None
+    adherence_text: str
+
+
+@dataclass
+class Dashboard:
+    period: Period
+    rates: BleedingRates
+    adherence: Adherence | None
+    target_joints: list[TargetJoint]
+    current_target_joints: list[TargetJoint]
+    days_since_last_bleed: int | None
+    last_bleed: BleedRecord | None
+    factor_level: float | None
+    factor_level_note: str
+    time_below: dict[float, float] | None
+    stock: Stock
+    iu_per_kg_per_year: float | None
+    vials_by_month: dict[dt.date, int]
+    month_rows: list[MonthRow]
+    joint_labels: list[str]
+    joint_counts: dict[tuple[str, str], int]
+    level_points: list[LevelPoint]
+    level_bleeds: list[tuple[dt.datetime, str]]
+    dose_status: DoseStatus | None
+    charts: dict = field(default_factory=dict)
+
+
+def build_dashboard(patient: Patient, period: Period, now: dt.datetime | None = None) -> Dashboard:
+    """Every figure and chart of the dashboard (cached; see :func:`cached_dashboard`)."""
+    tz = timezone.get_current_timezone()
+    now = now or timezone.now()
+    start_at, end_at = period.start_at(tz), min(period.end_at(tz), now)
+    curve_from = now - dt.timedelta(days=LEVEL_CURVE_DAYS)
+    # Doses from a little before the period: adherence tolerance, and the
+    # factor level carried in from doses before the curve starts.
+    doses_from = min(start_at, curve_from) - dt.timedelta(days=14)
+    log = read_log(patient, doses_from, now)
+
+    rates = annualised_bleeding_rate(log.bleeds, start_at, end_at, log.first_entry)
+    in_period_schedules = [
+        s for s in log.schedules if s.start_date <= period.end and (s.end_date or period.end) >= period.start
+    ]
+    prophylaxis = [d for d in log.doses if d.reason == PROPHYLAXIS]
+    observed_from = max(period.start, log.first_entry.astimezone(tz).date()) if log.first_entry else period.start
+    adherence_result = (
+        adherence(in_period_schedules, prophylaxis, observed_from, period.end, tz, now=now)
+        if in_period_schedules
+        else None
+    )
+    all_targets = target_joints(log.bleeds, now)
+    current_targets = [t for t in all_targets if t.is_current]
+
+    episodes = [e for e in bleed_episodes(log.bleeds) if start_at <= e.started_at < end_at]
+    joint_counts: dict[tuple[str, str], int] = {}
+    per_month: dict[dt.date, dict[str, int]] = {m: {} for m in period.months}
+    for episode in episodes:
+        if episode.site not in JOINT_SITES:
+            continue
+        joint_counts[episode.joint] = joint_counts.get(episode.joint, 0) + 1
+        month = episode.started_at.astimezone(tz).date().replace(day=1)
+        label = joint_label(episode.site, episode.side)
+        per_month.setdefault(month, {})
+        per_month[month][label] = per_month[month].get(label, 0) + 1
+    joint_labels = sorted({label for counts in per_month.values() for label in counts})
+    month_adherence = {m.month: m for m in adherence_result.months} if adherence_result else {}
+    month_rows = []
+    for month in period.months:
+        m = month_adherence.get(month)
+        text = f"{m.taken} of {m.scheduled}" if m and m.scheduled else "–"
+        month_rows.append(MonthRow(month, per_month.get(month, {}), m.percent if m else None, text))
+
+    today = now.astimezone(tz).date()
+    regimen = patient.regimens.active_on(today).select_related("product").first()
+    # The level is estimated for a patient treated with FVIII/FIX: the current
+    # regimen's product decides, else the last dose's. Never for emicizumab,
+    # even when an occasional factor dose (a bleed treated at the clinic) is logged.
+    treated_with = regimen.product.kind if regimen else (log.doses[-1].product_kind if log.doses else None)
+    level = None
+    if treated_with in LEVEL_KINDS:
+        level = estimated_factor_level(now, log.doses, log.weights, log.baseline, tz=tz)
+    if level is not None:
+        note = "Estimate from the logged doses (one-compartment model)."
+    elif treated_with and treated_with not in LEVEL_KINDS:
+        note = "Not applicable: emicizumab and bypassing agents don't raise factor VIII or IX activity."
+    else:
+        note = "No factor doses logged recently (or no weight recorded) to estimate from."
+    points = (
+        factor_level_curve(log.doses, log.weights, curve_from, now, baseline=log.baseline, tz=tz)
+        if level is not None
+        else []
+    )
+    level_bleeds = [
+        (b.started_at, joint_label(b.site, b.side) if b.side else Site(b.site).label)
+        for b in log.bleeds
+        if curve_from <= b.started_at <= now
+    ]
+
+    current_schedule = next((sc for sc in log.schedules if regimen and sc.ref == regimen.pk), None)
+    last_bleed = log.bleeds[-1] if log.bleeds else None
+    return Dashboard(
+        period=period,
+        rates=rates,
+        adherence=adherence_result,
+        target_joints=all_targets,
+        current_target_joints=current_targets,
+        days_since_last_bleed=(now - last_bleed.started_at).days if last_bleed else None,
+        last_bleed=last_bleed,
+        factor_level=level,
+        factor_level_note=note,
+        time_below=time_below(log.doses, log.weights, start_at, end_at, baseline=log.baseline, tz=tz)
+        if level is not None
+        else None,
+        stock=regimen_stock(patient, current_schedule, regimen.product_id if regimen else None, today),
+        iu_per_kg_per_year=iu_per_kg_per_year(log.doses, log.weights, start_at, end_at, tz=tz),
+        vials_by_month=vials_per_month(
+            [d for d in log.doses if start_at <= d.given_at < end_at], tz=tz, start=period.start, end=period.end
+        ),
+        month_rows=month_rows,
+        joint_labels=joint_labels,
+        joint_counts=joint_counts,
+        level_points=points,
+        level_bleeds=level_bleeds,
+        dose_status=dose_status(log.schedules, log.doses, now),
+    )
+
+
+def cached_dashboard(patient: Patient, period: Period, now: dt.datetime | None = None) -> Dashboard:
+    """The dashboard, from the cache when the log has not changed.
+
+    Figures are keyed by the patient's ``data_version``, the period, the time
+    zone and a 15-minute slot (the current factor level moves with time); the
+    month chart and the body map only by the version and the period, so a
+    repeat view never redraws them.
+    """
+    from . import charts  # matplotlib loads on first use, not at start-up
+
+    now = now or timezone.now()
+    tz = timezone.get_current_timezone_name()
+    data_key = f"{patient.pk}:{patient.data_version}:{period.start}:{period.end}:{tz}"
+    slot = int(now.timestamp()) // (NOW_SLOT_MINUTES * 60)
+    dashboard = cache.get(f"dashboard:{data_key}:{slot}")
+    if dashboard is not None:
+        return dashboard
+    dashboard = build_dashboard(patient, period, now)
+    drawn = cache.get(f"dashboard-charts:{data_key}")
+    if drawn is None:
+        targets = [joint_label(t.site, t.side) for t in dashboard.current_target_joints]
+        drawn = {
+            "main": charts.bleeds_and_adherence_chart(
+                dashboard.period.months,
+                {
+                    label: [row.bleeds_by_joint.get(label, 0) for row in dashboard.month_rows]
+                    for label in dashboard.joint_labels
+                },
+                [row.adherence_percent for row in dashboard.month_rows],
+                target_joints=targets,
+            ),
+            "body": charts.body_map(dashboard.joint_counts, [t.joint for t in dashboard.current_target_joints]),
+        }
+        cache.set(f"dashboard-charts:{data_key}", drawn, CACHE_SECONDS)
+    dashboard.charts = {
+        **drawn,
+        "level": charts.factor_level_chart(
+            dashboard.level_points, dashboard.level_bleeds, timezone.get_current_timezone()
+        )
+        if dashboard.level_points
+        else None,
+    }
+    cache.set(f"dashboard:{data_key}:{slot}", dashboard, NOW_SLOT_MINUTES * 60)
+    return dashboard

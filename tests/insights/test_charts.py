@@ -1,0 +1,333 @@
+"""Dashboard charts: valid, accessible, self-contained, deterministic SVG with a text alternative."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from hemolog.insights.charts import (
+    Chart,
+    bleeds_and_adherence_chart,
+    body_map,
+    factor_level_chart,
+    joint_colour,
+    joint_label,
+)
+
+SVG = "{http://www.w3.org/2000/svg}"
+UTC = dt.UTC
+ROOT = Path(__file__).resolve().parents[2]
+
+MONTHS = [dt.date(2025, m, 1) for m in range(1, 13)]
+BLEEDS = {
+    "Left ankle": [0, 1, 2, 0, 0, 1, 0, 0, 1, 0, 0, 1],
+    "Right knee": [1, 0, 0, 0, 2, 0, 0, 0, 0, 0, 1, 0],
+    "Left elbow": [0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0],
+}
+ADHERENCE = [100.0, 87.5, None, 62.5, 75.0, 100.0, 92.3, 100.0, 84.6, None, 100.0, 96.2]
+
+
+def parse(chart: Chart) -> ET.Element:
+    """The chart's SVG as XML, after the checks every chart must pass."""
+    assert isinstance(chart.svg, str) and isinstance(chart.alt, str) and chart.alt
+    root = ET.fromstring(chart.svg)
+    assert root.tag == f"{SVG}svg"
+    assert root.get("role") == "img"
+    assert root[0].tag == f"{SVG}title"
+    assert root[0].text == chart.alt
+    assert root.get("viewBox") and root.get("width") == "100%" and root.get("height") is None
+    assert not chart.svg.startswith("<?xml") and "<!DOCTYPE" not in chart.svg
+    urls = re.findall(r"https?://[^\s\"'<>)]+", chart.svg)
+    assert urls == ["http://www.w3.org/2000/svg"], urls
+    assert "xlink" not in chart.svg
+    return root
+
+
+def texts(root: ET.Element) -> list[str]:
+    return ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
+
+
+def round_half_up(x: float) -> int:
+    return math.floor(x + 0.5)
+
+
+# ---------------------------------------------------------------------------
+# Bleeds per joint and adherence
+
+
+def test_bleeds_chart_is_valid_svg_with_the_joints_in_the_legend():
+    chart = bleeds_and_adherence_chart(MONTHS, BLEEDS, ADHERENCE, target_joints=["Left ankle"])
+    words = texts(parse(chart))
+    assert "Left ankle (target joint)" in words
+    assert "Right knee" in words and "Left elbow" in words
+    assert "Adherence % (right axis)" in words
+    assert "100 %" in words  # the second axis
+
+
+def test_bleeds_alt_has_the_totals_and_the_adherence_range():
+    chart = bleeds_and_adherence_chart(MONTHS, BLEEDS, ADHERENCE, target_joints=["Left ankle"])
+    total = sum(map(sum, BLEEDS.values()))
+    values = [a for a in ADHERENCE if a is not None]
+    low, high = round_half_up(min(values)), round_half_up(max(values))
+    assert (total, low, high) == (11, 63, 100)
+    assert f"{total} bleeds in 3 joints" in chart.alt
+    assert "Left ankle 6 (target joint), Right knee 4, Left elbow 1" in chart.alt
+    assert f"from {low} % to {high} %" in chart.alt
+    assert "10 of 12 months with scheduled doses" in chart.alt
+    assert "Jan 2025 to Dec 2025" in chart.alt
+    assert "At most 2 bleeds in one month (Mar 2025 and May 2025)" in chart.alt
+
+
+def test_bleeds_chart_is_deterministic():
+    a = bleeds_and_adherence_chart(MONTHS, BLEEDS, ADHERENCE, ["Left ankle"])
+    b = bleeds_and_adherence_chart(MONTHS, dict(reversed(BLEEDS.items())), list(ADHERENCE), ["Left ankle"])
+    assert a.svg == b.svg
+    assert a.alt == b.alt
+
+
+def test_same_joint_same_colour_on_every_chart():
+    assert joint_colour("Left ankle") == joint_colour("left ankle") == joint_colour(joint_label("ANKLE", "L"))
+    assert joint_colour("Left ankle") != joint_colour("Right ankle")
+    assert joint_colour("Left ankle") != joint_colour("Left knee")
+    colours = {
+        joint_colour(joint_label(site, side))
+        for site in ("KNEE", "ANKLE", "ELBOW", "HIP", "SHOULDER", "WRIST")
+        for side in "LR"
+    }
+    assert len(colours) == 12
+    ankle = joint_colour("Left ankle")
+    one = bleeds_and_adherence_chart(MONTHS[:2], {"Left ankle": [1, 0]}, [])
+    two = bleeds_and_adherence_chart(MONTHS[:2], {"Right hip": [0, 2], "Left ankle": [1, 1]}, [])
+    assert f"fill: {ankle}" in one.svg and f"fill: {ankle}" in two.svg
+
+
+def test_no_bleeds_still_draws_the_adherence_line():
+    chart = bleeds_and_adherence_chart(MONTHS, {"Left knee": [0] * 12}, ADHERENCE)
+    words = texts(parse(chart))
+    assert "No joint bleeds in this period" in words
+    assert "No joint bleeds in this period" in chart.alt
+    assert "Adherence % (right axis)" in words
+    assert "Left knee" not in words  # a joint with no bleed is not in the legend
+    assert "from 63 % to 100 %" in chart.alt
+
+
+def test_no_adherence_means_no_line_and_no_second_axis():
+    chart = bleeds_and_adherence_chart(MONTHS, BLEEDS, [None] * 12)
+    words = texts(parse(chart))
+    assert not any("Adherence" in w or "%" in w for w in words)
+    assert "no adherence line" in chart.alt
+    assert texts(parse(bleeds_and_adherence_chart(MONTHS, BLEEDS, []))) == words
+
+
+def test_empty_inputs_do_not_raise():
+    parse(bleeds_and_adherence_chart([], {}, []))
+    chart = bleeds_and_adherence_chart(MONTHS[:1], {}, [])
+    assert "No joint bleeds in this period" in chart.alt
+    assert "no adherence line" in chart.alt
+    parse(chart)
+
+
+def test_month_labels_are_thinned_for_long_periods():
+    months = [dt.date(2016 + i // 12, i % 12 + 1, 1) for i in range(120)]
+    chart = bleeds_and_adherence_chart(months, {"Left knee": [i % 3 for i in range(120)]}, [])
+    words = texts(parse(chart))
+    years = [w for w in words if re.fullmatch(r"20\d\d", w)]
+    assert 2 <= len(years) <= 7
+    assert not {"Feb", "Mar", "Jun", "Jul"} & set(words)
+    assert "Jan 2016 to Dec 2025" in chart.alt
+
+    # A year: every other month, the year under the first label.
+    words = texts(parse(bleeds_and_adherence_chart(MONTHS, BLEEDS, ADHERENCE)))
+    assert [w for w in words if w in {"Jan", "Feb", "Mar", "Apr", "May", "Nov", "Dec"}] == ["Jan", "Mar", "May", "Nov"]
+    assert "2025" in words
+
+
+def test_caller_text_is_escaped():
+    label = 'Knee <b>"odd"</b> & $x$'
+    chart = bleeds_and_adherence_chart(MONTHS[:2], {label: [1, 2]}, [])
+    assert label in texts(parse(chart))
+    assert label in chart.alt
+
+
+def test_malformed_input_is_refused():
+    with pytest.raises(ValueError):
+        bleeds_and_adherence_chart(MONTHS, {"Left knee": [1, 2]}, ADHERENCE)
+    with pytest.raises(ValueError):
+        bleeds_and_adherence_chart(MONTHS, BLEEDS, ADHERENCE[:3])
+    with pytest.raises(ValueError):
+        bleeds_and_adherence_chart(MONTHS[:1], {"Left knee": [-1]}, [])
+    with pytest.raises(ValueError):
+        bleeds_and_adherence_chart(MONTHS[:1], {}, [140.0])
+
+
+# ---------------------------------------------------------------------------
+# Factor level
+
+T0 = dt.datetime(2025, 3, 8, 12, tzinfo=UTC)
+H = dt.timedelta(hours=1)
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+def level_points() -> list[tuple[dt.datetime, float]]:
+    # 40 IU/dL decaying with a 12 h half-life, one point an hour over 4 days.
+    return [(T0 + i * H, 40 * 2 ** (-i / 12)) for i in range(97)]
+
+
+def test_factor_level_chart_marks_bleeds_with_the_level_in_the_zone():
+    points = [(T0, 10.0), (T0 + 2 * H, 6.0), (T0 + 48 * H, 2.0)]
+    bleeds = [(T0 + H, "Left knee")]  # halfway between 10 and 6
+    chart = factor_level_chart(points, bleeds, NEW_YORK)
+    words = texts(parse(chart))
+    assert {"1 IU/dL", "3 IU/dL", "5 IU/dL", "Bleed", "Estimated level"} <= set(words)
+    assert "Left knee on 8 Mar 2025 08:00 at an estimated 8.0 IU/dL" in chart.alt  # EST, UTC−5
+    # 10 Mar 2025 12:00 UTC is 08:00 in New York after the DST change (EDT, UTC−4).
+    assert "last 2.0 IU/dL (10 Mar 2025 08:00)" in chart.alt
+    assert "highest 10 IU/dL" in chart.alt and "America/New_York" in chart.alt
+    assert "Reference lines at 1, 3 and 5 IU/dL" in chart.alt
+
+
+def test_factor_level_chart_is_deterministic_and_takes_thresholds():
+    points = level_points()
+    a = factor_level_chart(points, [(T0 + 30 * H, "Right ankle")], UTC, thresholds=(2, 15))
+    b = factor_level_chart(list(points), [(T0 + 30 * H, "Right ankle")], UTC, thresholds=(15, 2))
+    assert a.svg == b.svg
+    words = texts(parse(a))
+    assert {"2 IU/dL", "15 IU/dL"} <= set(words) and "1 IU/dL" not in words
+    assert f"at an estimated {40 * 2 ** (-30 / 12):.1f} IU/dL" in a.alt
+
+
+def test_factor_level_chart_without_points_says_why():
+    chart = factor_level_chart([], [(T0, "Left knee")], UTC)
+    root = parse(chart)
+    assert "No factor doses to estimate a level from" in texts(root)
+    assert chart.alt.startswith("No factor doses to estimate a level from.")
+    assert "Left knee" in chart.alt
+    parse(factor_level_chart([], [], UTC))
+    parse(factor_level_chart(level_points(), [], UTC, thresholds=()))
+
+
+def test_factor_level_chart_refuses_naive_datetimes():
+    with pytest.raises(ValueError, match="timezone-aware"):
+        factor_level_chart([(dt.datetime(2025, 1, 1), 5.0)], [], UTC)
+
+
+# ---------------------------------------------------------------------------
+# Body map
+
+
+def joint_circles(root: ET.Element) -> dict[tuple[str, str], ET.Element]:
+    return {(c.get("data-site"), c.get("data-side")): c for c in root.iter(f"{SVG}circle") if c.get("class") == "joint"}
+
+
+def lightness(colour: str) -> int:
+    return sum(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+
+
+def test_body_map_has_twelve_titled_joints_shaded_by_count():
+    counts = {("KNEE", "L"): 4, ("ANKLE", "R"): 1, ("ELBOW", "L"): 5}
+    chart = body_map(counts, targets=[("KNEE", "L")])
+    root = parse(chart)
+    circles = joint_circles(root)
+    assert len(circles) == 12
+    titles = {key: c.find(f"{SVG}title").text for key, c in circles.items()}
+    assert titles[("KNEE", "L")] == "Left knee: 4 bleeds, target joint"
+    assert titles[("ANKLE", "R")] == "Right ankle: 1 bleed"
+    assert titles[("HIP", "R")] == "Right hip: 0 bleeds"
+    assert sum("target joint" in t for t in titles.values()) == 1
+    zero, one, five = (lightness(circles[k].get("fill")) for k in [("HIP", "R"), ("ANKLE", "R"), ("ELBOW", "L")])
+    assert zero > one > five
+    assert lightness(circles[("KNEE", "L")].get("fill")) > five
+    # A thick ring marks the target joint.
+    rings = [c for c in root.iter(f"{SVG}circle") if c.get("class") == "target-ring"]
+    assert len(rings) == 1
+    assert (rings[0].get("cx"), rings[0].get("cy")) == (
+        circles[("KNEE", "L")].get("cx"),
+        circles[("KNEE", "L")].get("cy"),
+    )
+    # Front view: the patient's left is on the viewer's right, and it says so.
+    for site in ("KNEE", "SHOULDER", "WRIST"):
+        assert float(circles[(site, "L")].get("cx")) > float(circles[(site, "R")].get("cx"))
+    words = texts(root)
+    assert {"R", "L", "4", "5", "1"} <= set(words)
+    assert "10 bleeds in 3 joints" in chart.alt
+    assert "Left elbow 5, Left knee 4 (target joint), Right ankle 1" in chart.alt
+    assert body_map(counts, [("KNEE", "L")]).svg == chart.svg
+
+
+def test_body_map_with_no_bleeds():
+    chart = body_map({}, targets=[("ANKLE", "R")])
+    circles = joint_circles(parse(chart))
+    assert len(circles) == 12 and len({c.get("fill") for c in circles.values()}) == 1
+    assert "No joint bleeds in this period" in chart.alt and "Right ankle" in chart.alt
+
+
+def test_body_map_refuses_unknown_joints():
+    with pytest.raises(ValueError):
+        body_map({("NOSE", ""): 1})
+    with pytest.raises(ValueError):
+        body_map({("KNEE", "L"): -1})
+    with pytest.raises(ValueError):
+        body_map({}, targets=[("KNEE", "X")])
+
+
+# ---------------------------------------------------------------------------
+# Page-level properties
+
+
+def test_charts_on_one_page_share_no_id():
+    charts = [
+        bleeds_and_adherence_chart(MONTHS, BLEEDS, ADHERENCE),
+        factor_level_chart(level_points(), [(T0 + 30 * H, "Right ankle")], UTC),
+        body_map({("KNEE", "L"): 2}),
+    ]
+    ids = [i for c in charts for i in re.findall(r'\bid="([^"]+)"', c.svg)]
+    assert ids and len(ids) == len(set(ids))
+    for chart in charts:  # every id is used, every reference resolves
+        defined = set(re.findall(r'\bid="([^"]+)"', chart.svg))
+        used = set(re.findall(r"url\(#([^)]+)\)", chart.svg)) | set(re.findall(r'href="#([^"]+)"', chart.svg))
+        assert defined == used
+
+
+def test_drawing_needs_no_pyplot_no_django_and_is_the_same_in_a_new_process():
+    code = (
+        "import sys, hashlib, datetime, datetime as dt\n"
+        "from hemolog.insights import charts\n"
+        f"months = {MONTHS!r}\n"
+        f"c = charts.bleeds_and_adherence_chart(months, {BLEEDS!r}, {ADHERENCE!r}, ['Left ankle'])\n"
+        "p = [(dt.datetime(2025, 3, 1, h, tzinfo=dt.UTC), 30.0 / (h + 1)) for h in range(20)]\n"
+        "charts.factor_level_chart(p, [(p[3][0], 'Left knee')], dt.UTC)\n"
+        "charts.body_map({('KNEE', 'L'): 3})\n"
+        "print(hashlib.sha256(c.svg.encode()).hexdigest())\n"
+        "sys.exit(('matplotlib.pyplot' in sys.modules) + 2 * ('django' in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+    here = bleeds_and_adherence_chart(MONTHS, BLEEDS, ADHERENCE, ["Left ankle"])
+    assert result.stdout.strip() == hashlib.sha256(here.svg.encode()).hexdigest()
+
+
+def test_the_package_does_not_import_the_charts():
+    code = "import sys, hemolog.insights; sys.exit('matplotlib' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
+
+
+def test_drawing_from_several_threads_gives_the_same_svg():
+    from concurrent.futures import ThreadPoolExecutor
+
+    expected = bleeds_and_adherence_chart(MONTHS, BLEEDS, ADHERENCE).svg
+    level = factor_level_chart(level_points(), [], UTC).svg
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        jobs = [pool.submit(bleeds_and_adherence_chart, MONTHS, BLEEDS, ADHERENCE) for _ in range(4)]
+        jobs += [pool.submit(factor_level_chart, level_points(), [], UTC) for _ in range(4)]
+        results = [job.result().svg for job in jobs]
+    assert results == [expected] * 4 + [level] * 4
