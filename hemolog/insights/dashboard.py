@@ -357,25 +357,27 @@ def build_dashboard(patient: Patient, period: Period, now: dt.datetime | None = 
     )
 
 
-def cached_dashboard(patient: Patient, period: Period, now: dt.datetime | None = None) -> Dashboard:
-    """The dashboard, from the cache when the log has not changed.
+def cache_key(patient: Patient, period: Period, now: dt.datetime, *, with_time: bool) -> str:
+    """What a cached dashboard depends on: the patient's ``data_version``, the
+    period and the time zone; with ``with_time``, also the 15-minute slot of
+    ``now`` (the current factor level and "days since" move with time)."""
+    key = f"dashboard:{patient.pk}:{patient.data_version}:{period.start}:{period.end}:"
+    key += timezone.get_current_timezone_name()
+    if with_time:
+        key += f":{int(now.timestamp()) // (NOW_SLOT_MINUTES * 60)}"
+    return key
 
-    Figures are keyed by the patient's ``data_version``, the period, the time
-    zone and a 15-minute slot (the current factor level moves with time); the
-    month chart and the body map only by the version and the period, so a
-    repeat view never redraws them.
-    """
+
+def dashboard_with_charts(patient: Patient, period: Period, now: dt.datetime | None = None) -> Dashboard:
+    """The dashboard with its charts drawn. The month chart and the body map
+    are cached until the log changes, so a new 15-minute slot does not redraw
+    them; the factor-level curve moves with time and is drawn each time."""
     from . import charts  # matplotlib loads on first use, not at start-up
 
     now = now or timezone.now()
-    tz = timezone.get_current_timezone_name()
-    data_key = f"{patient.pk}:{patient.data_version}:{period.start}:{period.end}:{tz}"
-    slot = int(now.timestamp()) // (NOW_SLOT_MINUTES * 60)
-    dashboard = cache.get(f"dashboard:{data_key}:{slot}")
-    if dashboard is not None:
-        return dashboard
     dashboard = build_dashboard(patient, period, now)
-    drawn = cache.get(f"dashboard-charts:{data_key}")
+    charts_key = cache_key(patient, period, now, with_time=False) + ":charts"
+    drawn = cache.get(charts_key)
     if drawn is None:
         targets = [joint_label(t.site, t.side) for t in dashboard.current_target_joints]
         drawn = {
@@ -390,14 +392,11 @@ def cached_dashboard(patient: Patient, period: Period, now: dt.datetime | None =
             ),
             "body": charts.body_map(dashboard.joint_counts, [t.joint for t in dashboard.current_target_joints]),
         }
-        cache.set(f"dashboard-charts:{data_key}", drawn, CACHE_SECONDS)
-    dashboard.charts = {
-        **drawn,
-        "level": charts.factor_level_chart(
+        cache.set(charts_key, drawn, CACHE_SECONDS)
+    level = None
+    if dashboard.level_points:
+        level = charts.factor_level_chart(
             dashboard.level_points, dashboard.level_bleeds, timezone.get_current_timezone()
         )
-        if dashboard.level_points
-        else None,
-    }
-    cache.set(f"dashboard:{data_key}:{slot}", dashboard, NOW_SLOT_MINUTES * 60)
+    dashboard.charts = {**drawn, "level": level}
     return dashboard

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django import forms
 
-from hemolog.formfields import PlausibleDateField
+from hemolog.formfields import DateInput, PlausibleDateField
 
 from .dashboard import Period
 
@@ -17,8 +17,8 @@ class PeriodForm(forms.Form):
     Invalid input shows its error and the default 12 months are used."""
 
     period = forms.ChoiceField(choices=PERIOD_CHOICES, required=False)
-    start = PlausibleDateField(required=False, label="From")
-    end = PlausibleDateField(required=False, label="To")
+    start = PlausibleDateField(required=False, label="From", widget=DateInput(attrs={"class": "form-control"}))
+    end = PlausibleDateField(required=False, label="To", widget=DateInput(attrs={"class": "form-control"}))
 
     def __init__(self, *args, today: dt.date, **kwargs):
         super().__init__(*args, **kwargs)

@@ -75,3 +75,26 @@ def test_a_clinician_sees_the_log_without_write_buttons(page: Page, live_server,
     expect(page.get_by_role("listitem").filter(has_text="Left knee")).to_be_visible()
     expect(page.get_by_role("link", name="Log a bleed")).to_have_count(0)
     expect(page.get_by_text("read-only")).to_be_visible()
+
+
+def test_the_dashboard_switches_period(page: Page, live_server, owner, patient):
+    factories.make_regimen(patient)
+    factories.make_bleed(patient, days_ago=200, site="ANKLE", side="L", cause="SPONTANEOUS")
+    factories.make_bleed(patient, days_ago=20, site="KNEE", side="R", cause="TRAUMATIC")
+    factories.make_infusion(patient, days_ago=1)
+    log_in(page, live_server, owner.email)
+    page.goto(f"{live_server.url}/patients/{patient.pk}/")
+    page.get_by_role("link", name="Dashboard").click()
+
+    expect(page.get_by_role("heading", name="Dashboard: last 12 months")).to_be_visible()
+    expect(page.locator('[data-figure="abr"]').locator("..")).to_contain_text("2 bleeds")
+    chart = page.locator("#main-chart svg")
+    expect(chart).to_be_visible()
+    expect(page.locator("#main-chart-table")).to_contain_text("Left ankle", use_inner_text=False)
+    year_chart = chart.inner_html()
+
+    page.get_by_role("link", name="3 months").click()
+    expect(page.get_by_role("heading", name="Dashboard: last 3 months")).to_be_visible()
+    expect(page.locator('[data-figure="abr"]').locator("..")).to_contain_text("1 bleed")
+    expect(page.locator("#main-chart-table")).not_to_contain_text("Left ankle", use_inner_text=False)
+    assert page.locator("#main-chart svg").inner_html() != year_chart
