@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "hemolog.inventory",
     "hemolog.logbook",
     "hemolog.insights",
+    "hemolog.sharing",
+    "hemolog.exports",
 ]
 
 MIDDLEWARE = [

@@ -14,4 +14,6 @@ urlpatterns = [
     path("patients/<id:patient_id>/", include("hemolog.logbook.urls")),
     path("patients/<id:patient_id>/", include("hemolog.inventory.urls")),
     path("patients/<id:patient_id>/", include("hemolog.insights.urls")),
+    path("", include("hemolog.sharing.urls")),
+    path("", include("hemolog.exports.urls")),
 ]

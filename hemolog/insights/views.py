@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from hemolog.patients.access import access_patient
+from hemolog.sharing.audit import record_view
 
 from .dashboard import LEVEL_CURVE_DAYS, NOW_SLOT_MINUTES, Dashboard, cache_key, dashboard_with_charts, joint_label
 from .forms import PeriodForm
@@ -19,6 +20,7 @@ def dashboard(request: HttpRequest, patient_id: int) -> HttpResponse:
     ctx = access_patient(request, patient_id)
     form = PeriodForm(request.GET or None, today=timezone.localdate())
     period = form.chosen_period()
+    record_view(ctx, f"dashboard ({period.label})")
     now = timezone.now()
     key = cache_key(ctx.patient, period, now, with_time=True) + ":html"
     context = {"ctx": ctx, "patient": ctx.patient, "form": form, "period": period}

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hemolog.insights.dashboard import patient_dose_status
 from hemolog.inventory.models import EXPIRY_WARNING_DAYS, StockLot
 from hemolog.logbook.models import BleedEpisode, Infusion
+from hemolog.sharing.audit import record_view
 
 from .access import access_patient
 from .forms import PatientForm, WeightForm
@@ -73,6 +74,7 @@ def patient_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
     ctx = access_patient(request, patient_id)
+    record_view(ctx, "overview")
     patient = ctx.patient
     today = timezone.localdate()
     return render(
