@@ -10,6 +10,7 @@ its size, and the result is cached by the patient's ``data_version``.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 from dataclasses import dataclass, field
 
@@ -22,13 +23,14 @@ from hemolog.logbook.models import JOINT_SITES, BleedEpisode, Infusion, Site
 from hemolog.patients.models import Patient
 
 from ._time import add_months, months_between
-from .adherence import Adherence, adherence, dosing_interval, scheduled_doses
+from .adherence import Adherence, adherence, default_tolerance, dosing_interval, scheduled_doses
 from .bleeding import BleedingRates, TargetJoint, annualised_bleeding_rate, bleed_episodes, target_joints
 from .consumption import iu_per_kg_per_year, vials_per_month
-from .factor_level import LevelPoint, estimated_factor_level, factor_level_curve, time_below
-from .records import LEVEL_KINDS, PROPHYLAXIS, BleedRecord, DoseRecord, ScheduleRecord, WeightRecord
+from .factor_level import LevelPoint, estimated_factor_level, factor_level_curve, time_below, unmodelled_doses
+from .records import LEVEL_KINDS, PROPHYLAXIS, WEEKDAYS, BleedRecord, DoseRecord, ScheduleRecord, WeightRecord
 
 LEVEL_CURVE_DAYS = 28
+DOSES_BEFORE_PERIOD = dt.timedelta(days=90)
 CACHE_SECONDS = 60 * 60 * 24
 # Figures that depend on "now" (current level, days since the last bleed) are
 # recomputed at most this often; the month chart and body map only when the
@@ -161,8 +163,11 @@ def regimen_stock(patient: Patient, schedule: ScheduleRecord | None, product_id:
     units = sum(lot.units_on_hand for lot in lots)
     days = None
     if schedule and schedule.dose:
-        interval = dosing_interval(schedule).days or 1
-        days = math.floor(units / schedule.dose) * interval
+        if schedule.kind == WEEKDAYS:
+            days_per_dose = 7 / len(schedule.weekday_numbers)
+        else:
+            days_per_dose = dosing_interval(schedule).days
+        days = math.floor(math.floor(units / schedule.dose) * days_per_dose)
     return Stock(
         vials=sum(lot.vials_on_hand for lot in lots),
         units=units,
@@ -185,25 +190,29 @@ class DoseStatus:
 
 
 def dose_status(schedules: list[ScheduleRecord], doses: list[DoseRecord], now: dt.datetime) -> DoseStatus | None:
-    """When the regimen's next dose is due, and which scheduled doses of the
-    last week were never logged. None without a current regimen."""
+    """When the next prophylaxis dose is due (a regimen starting later
+    included), and which scheduled doses of the last week were never logged
+    (a regimen that ended meanwhile included). None without such a regimen."""
     tz = timezone.get_current_timezone()
     today = now.astimezone(tz).date()
-    current = [s for s in schedules if s.is_active_on(today)]
-    if not current:
+    week_ago = today - dt.timedelta(days=7)
+    recent = [s for s in schedules if s.start_date < today and (s.end_date is None or s.end_date >= week_ago)]
+    coming = [s for s in schedules if s.end_date is None or s.end_date >= today]
+    if not recent and not coming:
         return None
     prophylaxis = [d for d in doses if d.reason == PROPHYLAXIS]
-    upcoming = [s.day for s in scheduled_doses(current, today, today + dt.timedelta(days=60), tz)]
-    if upcoming and upcoming[0] == today and adherence(current, prophylaxis, today, today, tz).taken:
+    upcoming = [s.day for s in scheduled_doses(coming, today, today + dt.timedelta(days=60), tz)]
+    if upcoming and upcoming[0] == today and adherence(coming, prophylaxis, today, today, tz).taken:
         upcoming = upcoming[1:]
-    last_week = adherence(current, prophylaxis, today - dt.timedelta(days=7), today - dt.timedelta(days=1), tz)
-    return DoseStatus(next_due=upcoming[0] if upcoming else None, overdue=last_week.missed[-3:])
+    missed: tuple[dt.date, ...] = ()
+    if recent:
+        missed = adherence(recent, prophylaxis, week_ago, today - dt.timedelta(days=1), tz).missed
+    return DoseStatus(next_due=upcoming[0] if upcoming else None, overdue=missed[-3:])
 
 
 def patient_dose_status(patient: Patient, now: dt.datetime | None = None) -> DoseStatus | None:
     """:func:`dose_status` from the database: two queries."""
     now = now or timezone.now()
-    log_from = now - dt.timedelta(days=10)
     schedules = [
         ScheduleRecord(
             kind=r.schedule,
@@ -217,6 +226,8 @@ def patient_dose_status(patient: Patient, now: dt.datetime | None = None) -> Dos
     ]
     if not schedules:
         return None
+    # Far enough back for the widest matching window (every 4 weeks: ± 14 days).
+    log_from = now - dt.timedelta(days=8) - max(default_tolerance(s) for s in schedules)
     doses = [
         DoseRecord(given_at=given_at, dose=dose, product_kind=kind, reason=PROPHYLAXIS)
         for given_at, dose, kind in patient.infusions.prophylactic()
@@ -258,28 +269,42 @@ class Dashboard:
     charts: dict = field(default_factory=dict)
 
 
+def _missing_for_level(log: PatientLog) -> str:
+    """What keeps recent factor doses out of the level estimate, in words."""
+    missing = set()
+    for dose in unmodelled_doses(log.doses, log.weights):
+        if dose.half_life_hours is None:
+            missing.add("the product has no half-life (enter the patient's own on the profile)")
+        if dose.recovery is None:
+            missing.add("the product has no recovery (enter the patient's own on the profile)")
+    if not log.weights:
+        missing.add("no weight recorded")
+    return "; ".join(sorted(missing))
+
+
 def build_dashboard(patient: Patient, period: Period, now: dt.datetime | None = None) -> Dashboard:
     """Every figure and chart of the dashboard (cached; see :func:`cached_dashboard`)."""
     tz = timezone.get_current_timezone()
     now = now or timezone.now()
     start_at, end_at = period.start_at(tz), min(period.end_at(tz), now)
     curve_from = now - dt.timedelta(days=LEVEL_CURVE_DAYS)
-    # Doses from a little before the period: adherence tolerance, and the
-    # factor level carried in from doses before the curve starts.
-    doses_from = min(start_at, curve_from) - dt.timedelta(days=14)
+    # Doses from well before the period: the adherence tolerance (up to 30 days
+    # for a 60-day regimen) and the level carried into the curve by a long
+    # half-life (10 half-lives of an extended-half-life FIX is about 42 days).
+    doses_from = min(start_at, curve_from) - DOSES_BEFORE_PERIOD
     log = read_log(patient, doses_from, now)
 
-    rates = annualised_bleeding_rate(log.bleeds, start_at, end_at, log.first_entry)
+    # Nothing logged yet: nothing observed (not a year of zero bleeds).
+    rates = annualised_bleeding_rate(log.bleeds, start_at, end_at, log.first_entry or end_at)
+    observed_from_at = max(rates.observed_from, start_at)
     in_period_schedules = [
         s for s in log.schedules if s.start_date <= period.end and (s.end_date or period.end) >= period.start
     ]
     prophylaxis = [d for d in log.doses if d.reason == PROPHYLAXIS]
-    observed_from = max(period.start, log.first_entry.astimezone(tz).date()) if log.first_entry else period.start
-    adherence_result = (
-        adherence(in_period_schedules, prophylaxis, observed_from, period.end, tz, now=now)
-        if in_period_schedules
-        else None
-    )
+    observed_from = max(period.start, log.first_entry.astimezone(tz).date()) if log.first_entry else None
+    adherence_result = None
+    if in_period_schedules and observed_from and observed_from <= period.end:
+        adherence_result = adherence(in_period_schedules, prophylaxis, observed_from, period.end, tz, now=now)
     all_targets = target_joints(log.bleeds, now)
     current_targets = [t for t in all_targets if t.is_current]
 
@@ -315,8 +340,10 @@ def build_dashboard(patient: Patient, period: Period, now: dt.datetime | None = 
         note = "Estimate from the logged doses (one-compartment model)."
     elif treated_with and treated_with not in LEVEL_KINDS:
         note = "Not applicable: emicizumab and bypassing agents don't raise factor VIII or IX activity."
+    elif missing := _missing_for_level(log):
+        note = f"Can't estimate: {missing}."
     else:
-        note = "No factor doses logged recently (or no weight recorded) to estimate from."
+        note = "No factor doses logged recently to estimate from."
     points = (
         factor_level_curve(log.doses, log.weights, curve_from, now, baseline=log.baseline, tz=tz)
         if level is not None
@@ -336,15 +363,17 @@ def build_dashboard(patient: Patient, period: Period, now: dt.datetime | None = 
         adherence=adherence_result,
         target_joints=all_targets,
         current_target_joints=current_targets,
-        days_since_last_bleed=(now - last_bleed.started_at).days if last_bleed else None,
+        days_since_last_bleed=(today - last_bleed.started_at.astimezone(tz).date()).days if last_bleed else None,
         last_bleed=last_bleed,
         factor_level=level,
         factor_level_note=note,
-        time_below=time_below(log.doses, log.weights, start_at, end_at, baseline=log.baseline, tz=tz)
-        if level is not None
+        time_below=time_below(log.doses, log.weights, observed_from_at, end_at, baseline=log.baseline, tz=tz)
+        if level is not None and observed_from_at < end_at
         else None,
         stock=regimen_stock(patient, current_schedule, regimen.product_id if regimen else None, today),
-        iu_per_kg_per_year=iu_per_kg_per_year(log.doses, log.weights, start_at, end_at, tz=tz),
+        iu_per_kg_per_year=iu_per_kg_per_year(log.doses, log.weights, observed_from_at, end_at, tz=tz)
+        if observed_from_at < end_at
+        else None,
         vials_by_month=vials_per_month(
             [d for d in log.doses if start_at <= d.given_at < end_at], tz=tz, start=period.start, end=period.end
         ),
@@ -376,19 +405,20 @@ def dashboard_with_charts(patient: Patient, period: Period, now: dt.datetime | N
 
     now = now or timezone.now()
     dashboard = build_dashboard(patient, period, now)
-    charts_key = cache_key(patient, period, now, with_time=False) + ":charts"
+    targets = [joint_label(t.site, t.side) for t in dashboard.current_target_joints]
+    bars = {
+        label: [row.bleeds_by_joint.get(label, 0) for row in dashboard.month_rows] for label in dashboard.joint_labels
+    }
+    adherence_line = [row.adherence_percent for row in dashboard.month_rows]
+    # Keyed by what they draw, so they change exactly when their numbers do
+    # (a dose window closing, a target joint resolving), and never otherwise.
+    drawn_from = repr((dashboard.period.months, bars, adherence_line, targets, sorted(dashboard.joint_counts.items())))
+    charts_key = f"dashboard-charts:{hashlib.sha256(drawn_from.encode()).hexdigest()}"
     drawn = cache.get(charts_key)
     if drawn is None:
-        targets = [joint_label(t.site, t.side) for t in dashboard.current_target_joints]
         drawn = {
             "main": charts.bleeds_and_adherence_chart(
-                dashboard.period.months,
-                {
-                    label: [row.bleeds_by_joint.get(label, 0) for row in dashboard.month_rows]
-                    for label in dashboard.joint_labels
-                },
-                [row.adherence_percent for row in dashboard.month_rows],
-                target_joints=targets,
+                dashboard.period.months, bars, adherence_line, target_joints=targets
             ),
             "body": charts.body_map(dashboard.joint_counts, [t.joint for t in dashboard.current_target_joints]),
         }

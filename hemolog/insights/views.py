@@ -37,7 +37,10 @@ def dashboard(request: HttpRequest, patient_id: int) -> HttpResponse:
 def _board_context(board: Dashboard) -> dict:
     return {
         "board": board,
-        "targets": [{"label": joint_label(t.site, t.side), "joint": t} for t in board.target_joints],
+        "current_targets": [{"label": joint_label(t.site, t.side), "joint": t} for t in board.current_target_joints],
+        "resolved_targets": [
+            {"label": joint_label(t.site, t.side), "joint": t} for t in board.target_joints if not t.is_current
+        ],
         "joint_rows": _joint_rows(board),
         "level_days": LEVEL_CURVE_DAYS,
         "level_days_rows": _level_by_day(board),

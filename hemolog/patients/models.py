@@ -117,9 +117,14 @@ class Patient(models.Model):
         derived = severity_from_level(self.baseline_factor_level)
         if derived:
             self.severity = derived
-        if self.pk and not kwargs.get("update_fields"):
-            self.data_version += 1  # own half-life or recovery may have changed
+        bump = self.pk and not kwargs.get("update_fields")
+        if bump:
+            # Own half-life or recovery may have changed. Incremented in the
+            # database, so a stale instance never writes back an older version.
+            self.data_version = models.F("data_version") + 1
         super().save(*args, **kwargs)
+        if bump:
+            self.refresh_from_db(fields=["data_version"])
 
     @classmethod
     def log_changed(cls, patient_id: int) -> None:
