@@ -145,6 +145,9 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Hemolog <noreply@hemolog.local>")
 
+# How long an invitation link to share a patient works (hemolog.sharing).
+INVITATION_EXPIRY_DAYS = int(os.environ.get("HEMOLOG_INVITATION_EXPIRY_DAYS", "7"))
+
 # Production hardening: on unless running in DEBUG; each can be turned off
 # from the environment (e.g. behind a proxy that already redirects to HTTPS).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -16,6 +16,7 @@ from hemolog.inventory.stock import receive_lot
 from hemolog.logbook.models import BleedEpisode, Infusion, Regimen
 from hemolog.logbook.services import record_infusion
 from hemolog.patients.models import Patient, PatientAccess
+from hemolog.sharing.services import NewInvitation, create_invitation
 
 PASSWORD = "correct-horse-battery-staple"
 _seq = itertools.count(1)
@@ -88,3 +89,10 @@ def make_regimen(patient: Patient, **fields) -> Regimen:
     fields.setdefault("interval_days", 2)
     fields.setdefault("start_date", timezone.localdate() - dt.timedelta(days=90))
     return Regimen.objects.create(patient=patient, **fields)
+
+
+def make_invitation(
+    patient: Patient, email: str = "invited@example.org", role: str = "CLINICIAN", invited_by: User | None = None
+) -> NewInvitation:
+    """An open invitation and its token (the token is known only at creation)."""
+    return create_invitation(patient, email, role, invited_by)

@@ -8,7 +8,11 @@ visitor is sent to log in.
 """
 
 import pytest
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from hemolog.sharing.models import Invitation
+from tests import factories
 
 PUBLIC = {
     "login",
@@ -20,7 +24,15 @@ PUBLIC = {
     "health",
 }
 ACCOUNT = {"home", "account_settings", "password_change", "password_change_done", "patients:create"}
+ACCOUNT |= {"exports:recall", "exports:recall_csv"}  # lot recall: across the patients the user sees
+ACCOUNT |= {"sharing:roster"}  # the clinician roster: the user's own list
+ACCOUNT |= {"exports:archive_import"}  # restores a personal archive into the own, fresh account
 POST_ONLY = {"logout", "patients:weight_add", "logbook:bleed_resolve"}
+POST_ONLY |= {"sharing:invitation_cancel"}
+# Anyone who sees the patient may stop seeing it (the page refuses the only owner); others 404.
+SELF_SERVICE = {"sharing:leave"}
+# The invitation link: named by its token, not a patient id; the landing page needs no login.
+INVITATION_URLS = {"sharing:invitation", "sharing:invitation_accept"}
 
 # name -> (object the URL names, write?)  "read" views answer GET; "write" views GET a form and POST changes.
 PATIENT_URLS = {
@@ -48,6 +60,21 @@ PATIENT_URLS = {
     "inventory:lot_adjust": ("lot", True),
     "inventory:product_create": (None, True),
     "insights:dashboard": (None, False),
+    "exports:import_upload": (None, True),  # CSV import: a write
+    "exports:import_preview": (None, True),  # GET the preview, POST confirms
+    # Sharing is managed by owners only.
+    "sharing:manage": (None, "owner"),
+    "sharing:revoke": ("access", "owner"),
+    "sharing:invitation_cancel": ("invitation", "owner"),
+    # Exports: every role that sees the patient may export; the personal archive is the owner's.
+    "exports:export": (None, False),
+    "exports:bleeds_csv": (None, False),
+    "exports:infusions_csv": (None, False),
+    "exports:stock_csv": (None, False),
+    "exports:csv_zip": (None, False),
+    "exports:pdf": (None, False),
+    "exports:fhir": (None, False),
+    "exports:archive_export": (None, "owner"),
 }
 
 
@@ -61,7 +88,7 @@ def all_url_names(resolver=None, namespace=""):
 
 
 def test_every_url_is_in_the_matrix():
-    listed = PUBLIC | ACCOUNT | POST_ONLY | set(PATIENT_URLS)
+    listed = PUBLIC | ACCOUNT | POST_ONLY | set(PATIENT_URLS) | SELF_SERVICE | INVITATION_URLS
     missing = sorted(set(all_url_names()) - listed)
     assert not missing, f"URLs without an access expectation: {missing}"
 
@@ -76,6 +103,8 @@ def objects(log):
         "infusion": log.infusions.first(),
         "regimen": log.regimens.first(),
         "lot": log.stock_lots.first(),
+        "access": log.access.get(role="CLINICIAN"),
+        "invitation": factories.make_invitation(log).invitation,
     }
 
 
@@ -179,3 +208,35 @@ def test_stranger_home_does_not_mention_our_patient(client_for, stranger, log):
     html = client_for(stranger).get("/").content.decode()
     assert "Leo" not in html
     assert "Stranger" in html
+
+
+@pytest.mark.parametrize("name", sorted(SELF_SERVICE))
+def test_self_service_pages_open_for_every_role_and_404_for_a_stranger(name, request, client_for, log):
+    url = reverse(name, kwargs={"patient_id": log.pk})
+    for role in ("owner", "caregiver", "clinician"):
+        assert client_for(request.getfixturevalue(role)).get(url).status_code == 200
+    stranger = client_for(request.getfixturevalue("stranger"))
+    assert stranger.get(url).status_code == 404
+    assert stranger.post(url, {}).status_code == 404
+    response = Client().get(url)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_invitation_link_opens_without_login_but_accepting_needs_one(client, log):
+    token = factories.make_invitation(log).token
+    landing = reverse("sharing:invitation", kwargs={"token": token})
+    accept = reverse("sharing:invitation_accept", kwargs={"token": token})
+    assert client.get(landing).status_code == 200
+    assert client.post(landing).status_code == 405
+    for response in (client.get(accept), client.post(accept)):
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert client.get(reverse("sharing:invitation", kwargs={"token": "not-a-token"})).status_code == 404
+    assert Invitation.objects.get().accepted_at is None
+
+
+@pytest.mark.parametrize("role", ["owner", "caregiver", "clinician", "stranger"])
+def test_only_the_invited_address_can_accept(role, request, client_for, log):
+    token = factories.make_invitation(log, email="invited@example.org").token
+    accept = reverse("sharing:invitation_accept", kwargs={"token": token})
+    assert client_for(request.getfixturevalue(role)).post(accept).status_code == 403
+    assert Invitation.objects.get().accepted_at is None

@@ -5,6 +5,7 @@ from django.contrib.auth.views import LoginView as DjangoLoginView
 from django.contrib.auth.views import LogoutView as DjangoLogoutView
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from .forms import AccountSettingsForm, EmailAuthenticationForm, SignUpForm
@@ -32,15 +33,32 @@ class LogoutView(DjangoLogoutView):
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
+    """Sign up and log in. ``next`` (e.g. an invitation link) is where to go
+    afterwards; ``email`` pre-fills the address."""
+    next_url = _safe_next(request)
     if request.user.is_authenticated:
-        return redirect("home")
-    form = SignUpForm(request.POST if request.method == "POST" else None)
+        return redirect(next_url or "home")
+    if request.method == "POST":
+        form = SignUpForm(request.POST)
+    else:
+        form = SignUpForm(initial={"email": request.GET.get("email", "")[:254]})
     if form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        if next_url:
+            messages.success(request, "Welcome to Hemolog.")
+            return redirect(next_url)
         messages.success(request, "Welcome to Hemolog. Start by adding a patient profile.")
         return redirect("patients:create")
-    return render(request, "accounts/signup.html", {"form": form})
+    return render(request, "accounts/signup.html", {"form": form, "next": next_url})
+
+
+def _safe_next(request: HttpRequest) -> str:
+    """The ``next`` parameter if it points inside this site, else ""."""
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return url
+    return ""
 
 
 @require_http_methods(["GET", "POST"])

@@ -16,6 +16,7 @@ how one log is simulated and saved.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 import re
 from collections import Counter
@@ -28,10 +29,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from hemolog.accounts.models import User
-from hemolog.inventory.models import Product
+from hemolog.inventory.models import Product, StockLot, StockMovement
 from hemolog.logbook.models import (
     BleedSeverity,
     Cause,
+    GivenBy,
     ScheduleKind,
     Side,
     Site,
@@ -219,10 +221,14 @@ def build_household(now: dt.datetime, seed: int, password_hash: str) -> Records:
     records = Records(users=[anna, tom, daniel, shah])
     products = catalogue()
     logs = {}
+    built = {}
     for profile in profiles:
         rng = random.Random(f"{seed}:{profile.name}")
         logs[profile.name] = PatientLog(profile, rng, now, products)
-        records.extend(logs[profile.name].build())
+        built[profile.name] = logs[profile.name].build()
+    share_a_lot(logs["Leo Berg"], logs["Sam Berg"])
+    for log_records in built.values():
+        records.extend(log_records)
     leo, sam, dan = (logs[name].patient for name in ("Leo Berg", "Sam Berg", "Daniel Novak"))
     Role = PatientAccess.Role
     records.accesses += [
@@ -235,6 +241,42 @@ def build_household(now: dt.datetime, seed: int, password_hash: str) -> Records:
         PatientAccess(user=shah, patient=dan, role=Role.CLINICIAN, granted_by=daniel),
     ]
     return records
+
+
+def share_a_lot(leo: PatientLog, sam: PatientLog) -> None:
+    """One pharmacy batch for both boys: Sam's Advate dose for his knee bleed
+    is given at home by a parent from vials of the lot Leo was using, so a
+    recall of that lot number finds both children."""
+    dose = next((i for i in sam.records.infusions if i.product.brand_name == "Advate"), None)
+    if dose is None:
+        return
+    day = sam.local_day(dose.given_at)
+    source = next(
+        (
+            lot
+            for lot in sorted(leo.records.lots, key=lambda lot: lot.received_on)
+            if lot.product.brand_name == "Advate" and lot.received_on < day <= lot.expires_on
+        ),
+        None,
+    )
+    if source is None:
+        return
+    vials = math.ceil(dose.dose / source.vial_size)
+    lot = StockLot(
+        patient=sam.patient,
+        product=source.product,
+        lot_number=source.lot_number,
+        vial_size=source.vial_size,
+        expires_on=source.expires_on,
+        storage=source.storage,
+        received_on=source.received_on,
+        vials_on_hand=0,
+    )
+    sam.records.lots.append(lot)
+    received_at = dt.datetime.combine(source.received_on, dt.time(17), tzinfo=dose.given_at.tzinfo)
+    sam.move(lot, vials, StockMovement.Kind.RECEIVED, received_at, "Received: for a breakthrough bleed")
+    dose.lot, dose.vials_used, dose.given_by = lot, vials, GivenBy.CAREGIVER
+    sam.move(lot, -vials, StockMovement.Kind.USED, dose.given_at, "Infusion for a bleed", infusion=dose)
 
 
 def household_logins() -> list[tuple[str, str]]:

@@ -13,6 +13,7 @@ from hemolog.insights.dashboard import patient_dose_status
 from hemolog.inventory.models import EXPIRY_WARNING_DAYS, StockLot
 from hemolog.logbook.models import BleedEpisode, Infusion
 from hemolog.sharing.audit import record_view
+from hemolog.sharing.roster import roster_context
 
 from .access import access_patient
 from .forms import PatientForm, WeightForm
@@ -45,13 +46,18 @@ def home(request: HttpRequest) -> HttpResponse:
         .order_by("expires_on")
     )
     access_rows = list(access_rows)
+    clinician_count = sum(1 for row in access_rows if row.role == PatientAccess.Role.CLINICIAN)
+    if access_rows and clinician_count == len(access_rows):
+        # A clinician's home is the roster of the patients shared with them.
+        roster = roster_context([row.patient for row in access_rows], request.GET.get("sort"))
+        return render(request, "sharing/roster.html", {**roster, "on_home": True})
     for row in access_rows:
         # Two small queries per patient; a family has a handful of patients.
         row.dose_status = patient_dose_status(row.patient) if row.can_write else None
     return render(
         request,
         "patients/home.html",
-        {"access_rows": access_rows, "stock_alerts": stock_alerts, "today": today},
+        {"access_rows": access_rows, "stock_alerts": stock_alerts, "today": today, "clinician_count": clinician_count},
     )
 
 

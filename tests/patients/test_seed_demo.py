@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from hemolog.accounts.models import User
 from hemolog.inventory.models import StockLot, StockMovement
+from hemolog.inventory.recall import find_lot
 from hemolog.logbook.models import JOINT_SITES, LATERAL_SITES, MUSCLE_SITES, BleedEpisode, Infusion, Regimen
 from hemolog.patients import demo
 from hemolog.patients.models import Patient, PatientAccess, WeightMeasurement
@@ -258,3 +259,14 @@ def test_bad_options_are_refused(db, args):
     with pytest.raises(CommandError):
         seed(*args)
     assert Patient.objects.count() == 0
+
+
+def test_a_recall_of_the_shared_lot_finds_both_children(db):
+    call_command("seed_demo", stdout=StringIO())
+    sam_lot = StockLot.objects.get(patient__display_name="Sam Berg", product__brand_name="Advate")
+    assert sam_lot.vials_on_hand == sum(sam_lot.movements.values_list("vials", flat=True)) == 0
+    assert sam_lot.infusions.get().given_by == "CAREGIVER"
+    anna = User.objects.get(email="parent@demo.hemolog")
+    recall = find_lot(anna, f"  {sam_lot.lot_number.lower()} ")
+    assert {patient.display_name for patient in recall.patients} == {"Leo Berg", "Sam Berg"}
+    assert {dose.infusion.patient.display_name for dose in recall.doses} == {"Leo Berg", "Sam Berg"}

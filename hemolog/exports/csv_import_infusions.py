@@ -1,0 +1,288 @@
+"""The rows of an infusions file: each checked by ``InfusionForm``'s rules
+(through :class:`ImportedInfusionForm`), with its product, its treated bleed and
+its lot number found as :mod:`.csv_import` describes."""
+
+from __future__ import annotations
+
+import bisect
+import copy
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.db import models
+
+from hemolog.inventory.models import DoseUnit, Product, ProductKind
+from hemolog.inventory.recall import lot_note
+from hemolog.logbook.forms import REPEAT_DOSE_WINDOW, InfusionForm
+from hemolog.logbook.models import BleedEpisode, GivenBy, Infusion, Reason, Side, Site
+from hemolog.numbers import amount
+from hemolog.patients.models import Patient
+
+from .columns import restore_formula_text
+from .csv_import_plan import (
+    ImportPlan,
+    PreviewRow,
+    Status,
+    choice_error,
+    constraints_checked_on_insert,
+    extra_cells,
+    form_errors,
+    local,
+    read_choice,
+    read_time,
+    side_at,
+    to_minute,
+)
+from .csv_upload import INFUSIONS, CsvTable
+
+LOT_NUMBER = re.compile(r"[^\[\]\r\n]{1,50}")
+
+INFUSION_HEADINGS = ["Given", "Product", "Dose", "Reason", "Given by", "For the bleed", "Lot", "Notes"]
+INFUSION_CHOICES = {"reason": Reason, "given_by": GivenBy}
+
+
+class _Loaded(forms.Field):
+    """An object the import loaded once for the whole file, chosen by its primary key."""
+
+    def __init__(self):
+        super().__init__(required=False)
+        self.objects: dict[str, models.Model] = {}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if value not in self.objects:
+            raise forms.ValidationError("Not found.", code="invalid_choice")
+        return self.objects[value]
+
+
+class ImportedInfusionForm(InfusionForm):
+    """``InfusionForm``'s rules for one imported row. Product and bleed come
+    from objects loaded once per file (any bleed of the patient, not only the
+    last 90 days the form offers); the dose is history, so never from stock."""
+
+    product = _Loaded()
+    bleed = _Loaded()
+    lot = forms.CharField(required=False, disabled=True)
+    vials_used = forms.CharField(required=False, disabled=True)
+
+    class Meta(InfusionForm.Meta):
+        fields = ("given_at", "dose", "reason", "given_by", "notes")
+
+    def __init__(self, data, *, context: _InfusionContext):
+        # Not InfusionForm.__init__: it builds the page's choice lists and
+        # initial values, which a row does not need, at a query per row. What
+        # the form's rules read is set here.
+        super(InfusionForm, self).__init__(data)
+        constraints_checked_on_insert(self)
+        self.patient = context.patient
+        self.previous_lot_id, self.previous_vials = None, 0
+        self.fields["product"].objects = context.products_by_pk
+        self.fields["bleed"].objects = context.bleeds_by_pk
+        self.prophylaxis_times = context.prophylaxis_times
+
+    def _check_repeat(self, given_at: dt.datetime) -> None:
+        # Ask the database (which also words the message) only when a logged
+        # prophylactic dose is near: most rows of a file have none.
+        index = bisect.bisect_right(self.prophylaxis_times, given_at - REPEAT_DOSE_WINDOW)
+        if index < len(self.prophylaxis_times) and self.prophylaxis_times[index] < given_at + REPEAT_DOSE_WINDOW:
+            super()._check_repeat(given_at)
+
+    def imported(self) -> Infusion:
+        """The unsaved infusion; call after :meth:`is_valid` returned True."""
+        infusion: Infusion = self.instance
+        infusion.patient = self.patient
+        infusion.product = self.cleaned_data["product"]
+        infusion.bleed = self.cleaned_data["bleed"]
+        infusion.lot, infusion.vials_used = None, 0
+        return infusion
+
+
+def _weighed(patient: Patient) -> Patient:
+    """A copy of the patient whose ``weight_on`` answers from the weights read
+    once, with the same rule (the latest weight on or before the day, else the
+    earliest): the dose-per-kg check asks it for every row."""
+    rows = list(patient.weights.order_by("measured_on").values_list("measured_on", "weight_kg"))
+    days = [day for day, _ in rows]
+
+    def weight_on(day: dt.date) -> Decimal | None:
+        return rows[max(bisect.bisect_right(days, day) - 1, 0)][1] if rows else None
+
+    weighed = copy.copy(patient)
+    weighed.weight_on = weight_on
+    return weighed
+
+
+@dataclass
+class _InfusionContext:
+    patient: Patient
+    products: dict[str, list[Product]]  # by brand name, case-folded
+    products_by_pk: dict[str, Product]
+    bleeds: dict[tuple, BleedEpisode]  # by (start to the minute, site, side)
+    bleeds_by_pk: dict[str, BleedEpisode]
+    logged: set[tuple]
+    prophylaxis_times: list[dt.datetime]  # logged prophylactic doses, sorted
+    seen: dict[tuple, int] = field(default_factory=dict)
+
+
+def infusion_plan(table: CsvTable, patient: Patient) -> ImportPlan:
+    products = list(Product.objects.for_patient(patient))
+    by_name: dict[str, list[Product]] = {}
+    for product in sorted(products, key=lambda p: p.patient_id is None):  # the family's own first
+        by_name.setdefault(product.brand_name.strip().casefold(), []).append(product)
+    bleeds = list(patient.bleeds.all())
+    logged = list(patient.infusions.values_list("given_at", "product_id", "dose", "reason"))
+    context = _InfusionContext(
+        patient=_weighed(patient),
+        products=by_name,
+        products_by_pk={str(p.pk): p for p in products},
+        bleeds={(to_minute(b.started_at), b.site, b.side): b for b in reversed(bleeds)},
+        bleeds_by_pk={str(b.pk): b for b in bleeds},
+        logged={(to_minute(given), product_id, dose) for given, product_id, dose, _ in logged},
+        prophylaxis_times=sorted(given for given, _, _, reason in logged if reason == Reason.PROPHYLAXIS),
+    )
+    rows = [_infusion_row(line, values, context) for line, values in table.rows]
+    return ImportPlan(INFUSIONS, INFUSION_HEADINGS, rows, table.warnings)
+
+
+def _find_product(values: dict[str, str], context: _InfusionContext, own: dict[str, str]) -> Product | None:
+    name = restore_formula_text(values.get("product", ""))
+    if not name:
+        own["product"] = "product: empty, but required."
+        return None
+    candidates = context.products.get(name.casefold(), [])
+    kind_raw = values.get("product_kind", "")
+    kind = read_choice(kind_raw, ProductKind) if kind_raw else None
+    if kind_raw and kind is None:
+        own["product_kind"] = choice_error("product_kind", kind_raw, ProductKind)
+    matching = [p for p in candidates if kind is None or p.kind == kind]
+    if not matching:
+        if candidates:
+            own["product_kind"] = f"product_kind: {name} is {candidates[0].kind}, not {kind}."
+        else:
+            own["product"] = (
+                f"product: no product called “{name}” in the catalogue or this patient's own products. "
+                "Add it on the stock page first."
+            )
+        return None
+    return matching[0]
+
+
+def _find_bleed(values: dict[str, str], context: _InfusionContext, own: dict[str, str]) -> BleedEpisode | None:
+    raw = {column: values.get(column, "") for column in ("bleed_started_at", "bleed_site", "bleed_side")}
+    if not any(raw.values()):
+        return None
+    site = read_choice(raw["bleed_site"], Site)
+    side = read_choice(raw["bleed_side"], Side)
+    try:
+        started = read_time(raw["bleed_started_at"], "bleed_started_at")
+    except forms.ValidationError as error:
+        own["bleed_started_at"] = error.messages[0]
+        return None
+    if not started or not site:
+        own["bleed_started_at"] = "bleed_started_at: a treated bleed needs bleed_started_at and bleed_site."
+        return None
+    if side is None:
+        own["bleed_side"] = choice_error("bleed_side", raw["bleed_side"], Side)
+        return None
+    bleed = context.bleeds.get((to_minute(started), site, side_at(site, side)))
+    if bleed is None:
+        label = BleedEpisode(site=site, side=side_at(site, side)).site_label.lower()
+        own["bleed_started_at"] = (
+            f"bleed_started_at: no {label} bleed starting {local(started)} in the log. "
+            "Import the bleeds file first, or empty the bleed columns."
+        )
+    return bleed
+
+
+def _infusion_row(line: int, values: dict[str, str], context: _InfusionContext) -> PreviewRow:
+    get = values.get
+    own = extra_cells(values)
+    product = _find_product(values, context, own)
+    dose_column = "dose_mg" if product and product.unit == DoseUnit.MG else "dose_iu"
+    dose = get(dose_column, "")
+    other = "dose_iu" if dose_column == "dose_mg" else "dose_mg"
+    if product and not dose and get(other):
+        own[dose_column] = f"{dose_column}: empty, but {product.brand_name} is dosed in {product.unit}."
+    elif not product:
+        dose = dose or get(other, "")
+    lot_number = restore_formula_text(get("lot_number", ""))
+    if lot_number and not LOT_NUMBER.fullmatch(lot_number):
+        own["lot_number"] = "lot_number: at most 50 characters, without square brackets or line breaks."
+    notes = restore_formula_text(get("notes", ""))
+    if lot_number and "lot_number" not in own and lot_note(lot_number).casefold() not in notes.casefold():
+        notes = f"{notes}\n{lot_note(lot_number)}" if notes else lot_note(lot_number)
+    bleed = _find_bleed(values, context, own)
+    data = {
+        "given_at": get("given_at", ""),
+        "product": str(product.pk) if product else "",
+        "dose": dose,
+        "bleed": str(bleed.pk) if bleed else "",
+        "notes": notes,
+    }
+    for column, choices in INFUSION_CHOICES.items():
+        code = read_choice(get(column, ""), choices)
+        if code is None:
+            own[column] = choice_error(column, get(column, ""), choices)
+        data[column] = get(column, "") if code is None else code
+    try:
+        given = read_time(data["given_at"], "given_at")
+    except forms.ValidationError as error:
+        own["given_at"], given = error.messages[0], None
+
+    raw_cells = [
+        get("given_at", ""),
+        restore_formula_text(get("product", "")),
+        " ".join(filter(None, [dose, product.unit if product else ""])),
+        get("reason", ""),
+        get("given_by", ""),
+        " ".join(filter(None, [get("bleed_started_at", ""), get("bleed_side", ""), get("bleed_site", "")])),
+        lot_number,
+        notes,
+    ]
+    key = _infusion_key(given, product, dose)
+    if key in context.logged:
+        return PreviewRow(line, Status.DUPLICATE, raw_cells, note="Already in the log, skipped.")
+    if key in context.seen:
+        return PreviewRow(line, Status.DUPLICATE, raw_cells, note=f"Same dose as line {context.seen[key]}, skipped.")
+
+    columns = {"dose": dose_column, "bleed": "bleed_started_at", "lot": "lot_number"}
+    form = _infusion_form(data, context)
+    status = Status.NEW
+    warnings: list[str] = []
+    if not form.is_valid() and (form.needs_confirmation or form.needs_repeat_confirmation):
+        warnings = form_errors(form, columns, {})
+        form = _infusion_form({**data, "confirm_high_dose": "on", "confirm_repeat": "on"}, context)
+        status = Status.CONFIRM
+    if not form.is_valid() or own:
+        return PreviewRow(line, Status.ERROR, raw_cells, form_errors(form, columns, own))
+    infusion = form.imported()
+    context.seen[key] = line
+    cells = [
+        local(infusion.given_at),
+        infusion.product.brand_name,
+        f"{amount(infusion.dose)} {infusion.product.unit}",
+        infusion.get_reason_display(),
+        infusion.get_given_by_display(),
+        f"{infusion.bleed.site_label}, {local(infusion.bleed.started_at)}" if infusion.bleed else "",
+        lot_number,
+        infusion.notes,
+    ]
+    return PreviewRow(line, status, cells, errors=warnings, entry=infusion)
+
+
+def _infusion_key(given: dt.datetime | None, product: Product | None, dose: str) -> tuple | None:
+    try:
+        amount_given = Decimal(dose)
+    except (InvalidOperation, ValueError):
+        return None
+    if not (given and product and amount_given.is_finite()):
+        return None
+    return (to_minute(given), product.pk, amount_given)
+
+
+def _infusion_form(data: dict, context: _InfusionContext) -> ImportedInfusionForm:
+    return ImportedInfusionForm(data, context=context)

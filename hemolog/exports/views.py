@@ -1,0 +1,202 @@
+"""Export pages and downloads. Every download goes through the access helper
+(any role that can see the patient may export; the archive is the owner's)
+and is recorded with :func:`hemolog.sharing.audit.record_export`."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header, urlencode
+from django.utils.text import slugify
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from hemolog.patients.access import PatientContext, access_patient
+from hemolog.patients.models import PatientAccess
+from hemolog.sharing.audit import record_export
+
+from . import archive, csv_export, fhir_bundle, pdf_report
+from .forms import FORMAT_CHOICES, MAX_ARCHIVE_BYTES, ArchiveUploadForm, DateRange, ExportForm
+
+DOWNLOAD_URLS = {
+    "bleeds_csv": "exports:bleeds_csv",
+    "infusions_csv": "exports:infusions_csv",
+    "stock_csv": "exports:stock_csv",
+    "csv_zip": "exports:csv_zip",
+    "pdf": "exports:pdf",
+    "fhir": "exports:fhir",
+}
+CSV_NAMES = {"bleeds": "bleeds", "infusions": "infusions", "stock": "stock-movements"}
+
+
+def _file_stem(ctx: PatientContext, period: DateRange) -> str:
+    name = slugify(ctx.patient.display_name) or f"patient-{ctx.patient.pk}"
+    return f"{name}_{period.start.isoformat()}_{period.end.isoformat()}"
+
+
+def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _export_page(request: HttpRequest, ctx: PatientContext, form: ExportForm, status: int = 200) -> HttpResponse:
+    return render(
+        request,
+        "exports/export.html",
+        {"ctx": ctx, "patient": ctx.patient, "form": form, "formats": FORMAT_CHOICES},
+        status=status,
+    )
+
+
+def _chosen_range(request: HttpRequest, ctx: PatientContext) -> tuple[DateRange | None, HttpResponse | None]:
+    """The range in the query string (default: the last 12 months), or the
+    export page with the form's errors when it is not a valid one."""
+    form = ExportForm(request.GET, today=timezone.localdate())
+    if form.is_valid():
+        return form.date_range(), None
+    return None, _export_page(request, ctx, form, status=422)
+
+
+@require_GET
+def export_page(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """Choose dates and a format; a valid choice goes on to its download."""
+    ctx = access_patient(request, patient_id)
+    if "format" not in request.GET:
+        return _export_page(request, ctx, ExportForm(today=timezone.localdate()))
+    form = ExportForm(request.GET, today=timezone.localdate(), require_format=True)
+    if not form.is_valid():
+        return _export_page(request, ctx, form, status=422)
+    period = form.date_range()
+    query = urlencode({"start": period.start.isoformat(), "end": period.end.isoformat()})
+    url = reverse(DOWNLOAD_URLS[form.cleaned_data["format"]], kwargs={"patient_id": ctx.patient.pk})
+    return redirect(f"{url}?{query}")
+
+
+def _csv_download(request: HttpRequest, patient_id: int, which: str) -> HttpResponse:
+    ctx = access_patient(request, patient_id)
+    period, error_page = _chosen_range(request, ctx)
+    if error_page:
+        return error_page
+    tz = timezone.get_current_timezone()
+    record_export(ctx, f"{which} CSV {period.iso}")
+    response = StreamingHttpResponse(
+        csv_export.CSV_FILES[which](ctx.patient, period, tz), content_type="text/csv; charset=utf-8"
+    )
+    return _attachment(response, f"{_file_stem(ctx, period)}_{CSV_NAMES[which]}.csv")
+
+
+@never_cache
+@require_GET
+def bleeds_csv(request: HttpRequest, patient_id: int) -> HttpResponse:
+    return _csv_download(request, patient_id, "bleeds")
+
+
+@never_cache
+@require_GET
+def infusions_csv(request: HttpRequest, patient_id: int) -> HttpResponse:
+    return _csv_download(request, patient_id, "infusions")
+
+
+@never_cache
+@require_GET
+def stock_csv(request: HttpRequest, patient_id: int) -> HttpResponse:
+    return _csv_download(request, patient_id, "stock")
+
+
+@never_cache
+@require_GET
+def csv_zip(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """The three CSV files in one ZIP, streamed as it is compressed."""
+    ctx = access_patient(request, patient_id)
+    period, error_page = _chosen_range(request, ctx)
+    if error_page:
+        return error_page
+    tz = timezone.get_current_timezone()
+    stem = _file_stem(ctx, period)
+    record_export(ctx, f"CSV zip (bleeds, infusions, stock) {period.iso}")
+    files = [
+        (f"{stem}_{CSV_NAMES[which]}.csv", make(ctx.patient, period, tz))
+        for which, make in csv_export.CSV_FILES.items()
+    ]
+    response = StreamingHttpResponse(csv_export.zip_stream(files, timezone.localtime()), content_type="application/zip")
+    return _attachment(response, f"{stem}_csv.zip")
+
+
+@never_cache
+@require_GET
+def pdf(request: HttpRequest, patient_id: int) -> HttpResponse:
+    ctx = access_patient(request, patient_id)
+    period, error_page = _chosen_range(request, ctx)
+    if error_page:
+        return error_page
+    record_export(ctx, f"PDF clinic report {period.iso}")
+    prepared_for = request.user.get_full_name() or request.user.email
+    body = pdf_report.clinic_report(ctx.patient, period, timezone.get_current_timezone(), prepared_for=prepared_for)
+    return _attachment(HttpResponse(body, content_type="application/pdf"), f"{_file_stem(ctx, period)}_report.pdf")
+
+
+@never_cache
+@require_GET
+def fhir(request: HttpRequest, patient_id: int) -> HttpResponse:
+    ctx = access_patient(request, patient_id)
+    period, error_page = _chosen_range(request, ctx)
+    if error_page:
+        return error_page
+    record_export(ctx, f"FHIR bundle {period.iso}")
+    bundle = fhir_bundle.patient_bundle(ctx.patient, period, timezone.get_current_timezone())
+    response = HttpResponse(fhir_bundle.bundle_json(bundle), content_type="application/fhir+json; charset=utf-8")
+    return _attachment(response, f"{_file_stem(ctx, period)}_fhir.json")
+
+
+# The personal archive --------------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def archive_export(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """GET: what the archive holds; POST: download it. Owners only: it holds
+    every patient this account owns, not only this one."""
+    ctx = access_patient(request, patient_id, owner=True)
+    owned = archive.owned_patients(request.user)
+    if request.method == "GET":
+        return render(request, "exports/archive.html", {"ctx": ctx, "patient": ctx.patient, "owned": owned})
+    now = timezone.now()
+    data = archive.build_archive(request.user, now=now)
+    accesses = PatientAccess.objects.filter(user=request.user, role=PatientAccess.Role.OWNER).select_related("patient")
+    for access in accesses:
+        record_export(PatientContext(patient=access.patient, access=access), "full personal archive")
+    stamp = timezone.localtime(now).strftime("%Y-%m-%d")
+    name = slugify(request.user.email.split("@")[0]) or "account"
+    response = HttpResponse(archive.archive_json(data), content_type="application/json; charset=utf-8")
+    return _attachment(response, f"hemolog-archive_{name}_{stamp}.json")
+
+
+@require_http_methods(["GET", "POST"])
+def archive_import(request: HttpRequest) -> HttpResponse:
+    """Restore an archive into this account, which must own no patient yet."""
+    owns = bool(archive.owned_patients(request.user))
+    form = ArchiveUploadForm(request.POST, request.FILES) if request.method == "POST" else ArchiveUploadForm()
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["archive"]
+        raw = upload.read(MAX_ARCHIVE_BYTES + 1)
+        try:
+            restored = archive.restore_archive(raw, request.user)
+        except archive.ArchiveError as error:
+            form.add_error("archive", "Nothing was imported.")
+            for problem in error.problems:
+                form.add_error("archive", problem)
+        else:
+            names = ", ".join(p.display_name for p in restored)
+            messages.success(request, f"Archive imported: {names}.")
+            return redirect("home")
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request,
+        "exports/archive_import.html",
+        {"form": form, "owns": owns, "max_mb": MAX_ARCHIVE_BYTES // (1024 * 1024)},
+        status=status,
+    )

@@ -1,0 +1,230 @@
+"""The clinician roster: for every patient shared with a clinician, the figures
+a clinic looks at first, computed by the same pure functions and over the same
+plain records as the dashboard (:mod:`hemolog.insights`).
+
+The whole roster is read in four queries whatever the number of patients: the
+bleeds, prophylactic doses, first doses and regimens of all the patients at
+once (``patient_id__in``), grouped by patient in Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from django.db.models import Min
+from django.utils import timezone
+
+from hemolog.insights.adherence import Adherence, adherence, rounded_percent
+from hemolog.insights.bleeding import BleedingRates, annualised_bleeding_rate, target_joints
+from hemolog.insights.dashboard import Period, joint_label
+from hemolog.insights.records import PROPHYLAXIS, BleedRecord, DoseRecord, ScheduleRecord
+from hemolog.logbook.models import BleedEpisode, Infusion, Regimen, Site
+from hemolog.patients.models import Patient
+
+ROSTER_MONTHS = 12
+FLAG_DAYS = 30
+# Doses this long before the period are read too: a dose may count for a
+# scheduled day up to half the dosing interval away (30 days for the longest
+# regimen, every 60 days), and the matching looks that far either side.
+DOSES_BEFORE_PERIOD = dt.timedelta(days=62)
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    """One patient's line in the roster."""
+
+    patient: Patient
+    first_entry: dt.datetime | None  # None: nothing logged yet
+    rates: BleedingRates
+    adherence: Adherence | None
+    target_joints: tuple[str, ...]  # current target joints, e.g. ("Left ankle",)
+    days_since_last_bleed: int | None
+    head_bleed_at: dt.datetime | None  # the latest head bleed of the last 30 days
+    new_target_joints: tuple[str, ...]  # joints that became target joints in the last 30 days
+
+    @property
+    def abr(self) -> float | None:
+        """None for a patient with nothing logged: 0 bleeds would be no information."""
+        return self.rates.abr if self.first_entry is not None else None
+
+    @property
+    def adherence_percent(self) -> int | None:
+        if self.adherence is None or not self.adherence.scheduled:
+            return None
+        return rounded_percent(self.adherence.taken, self.adherence.scheduled)
+
+    @property
+    def flagged(self) -> bool:
+        return self.head_bleed_at is not None or bool(self.new_target_joints)
+
+
+@dataclass(frozen=True)
+class _Log:
+    bleeds: list[BleedRecord]
+    doses: list[DoseRecord]
+    schedules: list[ScheduleRecord]
+    first_dose: dt.datetime | None
+
+
+def _read_logs(patient_ids: Sequence[int], doses_from: dt.datetime, now: dt.datetime) -> dict[int, _Log]:
+    """Every patient's bleeds (whole history: target joints need more than
+    12 months), prophylactic doses from ``doses_from``, regimens and first
+    dose of any kind: four queries."""
+    bleeds: dict[int, list[BleedRecord]] = defaultdict(list)
+    bleed_rows = (
+        BleedEpisode.objects.filter(patient_id__in=patient_ids, started_at__lt=now)
+        .order_by("patient_id", "started_at", "pk")
+        .values_list("patient_id", "pk", "started_at", "resolved_at", "site", "side", "cause")
+    )
+    for patient_id, pk, started, resolved, site, side, cause in bleed_rows:
+        bleeds[patient_id].append(
+            BleedRecord(ref=pk, started_at=started, resolved_at=resolved, site=site, side=side, cause=cause)
+        )
+    doses: dict[int, list[DoseRecord]] = defaultdict(list)
+    dose_rows = (
+        Infusion.objects.prophylactic()
+        .filter(patient_id__in=patient_ids, given_at__gte=doses_from, given_at__lt=now)
+        .order_by("patient_id", "given_at", "pk")
+        .values_list("patient_id", "given_at", "dose", "product__kind")
+    )
+    for patient_id, given_at, dose, kind in dose_rows:
+        doses[patient_id].append(DoseRecord(given_at=given_at, dose=dose, product_kind=kind, reason=PROPHYLAXIS))
+    schedules: dict[int, list[ScheduleRecord]] = defaultdict(list)
+    regimen_rows = (
+        Regimen.objects.filter(patient_id__in=patient_ids)
+        .order_by("patient_id", "start_date")
+        .values_list("patient_id", "pk", "schedule", "start_date", "end_date", "interval_days", "weekdays", "dose")
+    )
+    for patient_id, pk, kind, start, end, interval, weekdays, dose in regimen_rows:
+        schedules[patient_id].append(
+            ScheduleRecord(
+                ref=pk,
+                kind=kind,
+                start_date=start,
+                end_date=end,
+                interval_days=interval,
+                weekdays=weekdays,
+                dose=dose,
+            )
+        )
+    first_doses = dict(
+        Infusion.objects.filter(patient_id__in=patient_ids)
+        .order_by()
+        .values("patient_id")
+        .annotate(first=Min("given_at"))
+        .values_list("patient_id", "first")
+    )
+    return {pk: _Log(bleeds[pk], doses[pk], schedules[pk], first_doses.get(pk)) for pk in patient_ids}
+
+
+def _row(patient: Patient, log: _Log, period: Period, now: dt.datetime, tz: dt.tzinfo) -> RosterRow:
+    """The dashboard's rules (:func:`hemolog.insights.dashboard.build_dashboard`)
+    for the last 12 months, plus the 30-day flags."""
+    start_at, end_at = period.start_at(tz), min(period.end_at(tz), now)
+    firsts = [t for t in (log.first_dose, log.bleeds[0].started_at if log.bleeds else None) if t]
+    first_entry = min(firsts) if firsts else None
+    rates = annualised_bleeding_rate(log.bleeds, start_at, end_at, first_entry)
+
+    in_period = [s for s in log.schedules if s.start_date <= period.end and (s.end_date or period.end) >= period.start]
+    observed_from = max(period.start, first_entry.astimezone(tz).date()) if first_entry else period.start
+    adherence_result = adherence(in_period, log.doses, observed_from, period.end, tz, now=now) if in_period else None
+
+    flag_from = now - dt.timedelta(days=FLAG_DAYS)
+    current = [t for t in target_joints(log.bleeds, now) if t.is_current]
+    head_bleeds = [b.started_at for b in log.bleeds if b.site == Site.HEAD and b.started_at >= flag_from]
+    last_bleed = log.bleeds[-1] if log.bleeds else None
+    return RosterRow(
+        patient=patient,
+        first_entry=first_entry,
+        rates=rates,
+        adherence=adherence_result,
+        target_joints=tuple(joint_label(t.site, t.side) for t in current),
+        days_since_last_bleed=(now - last_bleed.started_at).days if last_bleed else None,
+        head_bleed_at=max(head_bleeds) if head_bleeds else None,
+        new_target_joints=tuple(joint_label(t.site, t.side) for t in current if t.began >= flag_from),
+    )
+
+
+def build_roster(patients: Sequence[Patient], now: dt.datetime | None = None) -> list[RosterRow]:
+    """One row per patient, in the order given, over the last 12 months to ``now``
+    in the current time zone."""
+    if not patients:
+        return []
+    now = now or timezone.now()
+    tz = timezone.get_current_timezone()
+    period = Period.last_months(ROSTER_MONTHS, now.astimezone(tz).date())
+    logs = _read_logs([p.pk for p in patients], period.start_at(tz) - DOSES_BEFORE_PERIOD, now)
+    return [_row(patient, logs[patient.pk], period, now, tz) for patient in patients]
+
+
+# Sorting ---------------------------------------------------------------------
+
+SORT_KEYS: dict[str, Callable[[RosterRow], object]] = {
+    "name": lambda row: row.patient.display_name.casefold(),
+    "abr": lambda row: row.abr,
+    "adherence": lambda row: row.adherence.percent if row.adherence else None,
+    "targets": lambda row: len(row.target_joints),
+    "last_bleed": lambda row: row.days_since_last_bleed,
+    "flags": lambda row: (row.head_bleed_at is not None) * 2 + bool(row.new_target_joints),
+}
+DEFAULT_SORT = "name"
+
+
+def parse_sort(value: str | None) -> tuple[str, bool]:
+    """``"abr"`` → ("abr", ascending); ``"-abr"`` → ("abr", descending).
+    Anything else is the default (by name)."""
+    value = (value or "").strip()
+    descending = value.startswith("-")
+    key = value[1:] if descending else value
+    if key not in SORT_KEYS:
+        return DEFAULT_SORT, False
+    return key, descending
+
+
+def sort_rows(rows: list[RosterRow], key: str, descending: bool) -> list[RosterRow]:
+    """Rows sorted by the column; rows without a value (no regimen, no bleed)
+    come last in either direction; ties by name."""
+    by_name = sorted(rows, key=lambda row: (row.patient.display_name.casefold(), row.patient.pk))
+    value = SORT_KEYS[key]
+    known = [row for row in by_name if value(row) is not None]
+    missing = [row for row in by_name if value(row) is None]
+    return sorted(known, key=value, reverse=descending) + missing
+
+
+COLUMNS = (
+    ("name", "Patient"),
+    ("abr", "ABR, 12 months"),
+    ("adherence", "Adherence"),
+    ("targets", "Target joints"),
+    ("last_bleed", "Days since last bleed"),
+    ("flags", "Last 30 days"),
+)
+
+
+def roster_context(patients: Sequence[Patient], sort: str | None, now: dt.datetime | None = None) -> dict:
+    """What the roster template needs: the sorted rows and, per column, the
+    ``?sort=`` value its header links to (a second click reverses the order)."""
+    key, descending = parse_sort(sort)
+    rows = sort_rows(build_roster(patients, now), key, descending)
+    columns = []
+    for column, label in COLUMNS:
+        active = column == key
+        columns.append(
+            {
+                "key": column,
+                "label": label,
+                "active": active,
+                "descending": active and descending,
+                "link": f"-{column}" if active and not descending else column,
+                "aria_sort": ("descending" if descending else "ascending") if active else "none",
+            }
+        )
+    current = f"{'-' if descending else ''}{key}"
+    options = []
+    for column, label in COLUMNS:
+        up, down = (", A–Z", ", Z–A") if column == "name" else (", lowest first", ", highest first")
+        options += [(column, label + up, current == column), (f"-{column}", label + down, current == f"-{column}")]
+    return {"rows": rows, "columns": columns, "sort": current, "sort_options": options}

@@ -1,0 +1,239 @@
+"""Sharing a patient: the owner's sharing page (who has access, invitations,
+the access record), revoking and leaving, the invitation link, and the
+clinician roster."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from hemolog.patients.access import PatientContext, access_patient
+from hemolog.patients.models import Patient, PatientAccess
+
+from . import services
+from .forms import ROLE_CHOICES, InvitationForm
+from .models import Invitation
+from .roster import roster_context
+
+EVENTS_PER_PAGE = 25
+# The link of a new invitation is shown once, on the page the owner lands on.
+NEW_LINK_SESSION_KEY = "sharing_new_invitation"
+
+
+# The owner's sharing page ------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def manage(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """Who can see the patient, open invitations, a form to invite someone,
+    and the record of clinicians' views and of exports. Owners only."""
+    ctx = access_patient(request, patient_id, owner=True)
+    form = InvitationForm(request.POST if request.method == "POST" else None, patient=ctx.patient)
+    if form.is_valid():
+        new = services.create_invitation(
+            ctx.patient, form.cleaned_data["email"], form.cleaned_data["role"], invited_by=request.user
+        )
+        link = request.build_absolute_uri(reverse("sharing:invitation", kwargs={"token": new.token}))
+        request.session[NEW_LINK_SESSION_KEY] = {
+            "patient_id": ctx.patient.pk,
+            "link": link,
+            "email": new.invitation.email,
+        }
+        days = settings.INVITATION_EXPIRY_DAYS
+        if services.send_invitation_email(new, link):
+            messages.success(
+                request,
+                f"Invitation e-mailed to {new.invitation.email}. "
+                f"The link works once, for {days} day{'s' * (days != 1)}.",
+            )
+        else:
+            messages.warning(
+                request, f"The e-mail to {new.invitation.email} could not be sent: pass the link on yourself."
+            )
+        return redirect("sharing:manage", patient_id=ctx.patient.pk)
+    return render(request, "sharing/manage.html", _manage_context(request, ctx, form))
+
+
+def _manage_context(request: HttpRequest, ctx: PatientContext, form: InvitationForm) -> dict:
+    now = timezone.now()
+    patient = ctx.patient
+    access_rows = sorted(
+        patient.access.select_related("user", "granted_by"),
+        key=lambda row: (-services.ROLE_RANK[row.role], row.granted_at, row.pk),
+    )
+    owners = sum(1 for row in access_rows if row.role == PatientAccess.Role.OWNER)
+    invitations = list(patient.invitations.open().select_related("invited_by").order_by("-created_at", "-pk"))
+    for invitation in invitations:
+        invitation.is_expired = invitation.expires_at <= now
+    new_link = None
+    if request.method == "GET":
+        pending = request.session.get(NEW_LINK_SESSION_KEY)
+        if pending and pending.get("patient_id") == patient.pk:
+            new_link = request.session.pop(NEW_LINK_SESSION_KEY)
+    events = patient.access_events.select_related("user").order_by("-at", "-pk")
+    return {
+        "ctx": ctx,
+        "patient": patient,
+        "form": form,
+        "access_rows": access_rows,
+        "sole_owner": owners == 1,
+        "invitations": invitations,
+        "new_link": new_link,
+        "page": Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page")),
+        "expiry_days": settings.INVITATION_EXPIRY_DAYS,
+    }
+
+
+@require_POST
+def invitation_cancel(request: HttpRequest, patient_id: int, pk: int) -> HttpResponse:
+    ctx = access_patient(request, patient_id, owner=True)
+    invitation = get_object_or_404(ctx.patient.invitations, pk=pk)
+    if services.cancel_invitation(invitation):
+        messages.success(request, f"The invitation to {invitation.email} was cancelled: its link no longer works.")
+    else:
+        invitation.refresh_from_db()
+        state = "accepted" if invitation.accepted_at else "cancelled"
+        messages.info(request, f"The invitation to {invitation.email} had already been {state}.")
+    return redirect("sharing:manage", patient_id=ctx.patient.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def revoke(request: HttpRequest, patient_id: int, pk: int) -> HttpResponse:
+    """An owner removes someone's access (after confirming). Effective at once."""
+    ctx = access_patient(request, patient_id, owner=True)
+    access = get_object_or_404(ctx.patient.access.select_related("user"), pk=pk)
+    if access.user_id == request.user.pk:
+        return redirect("sharing:leave", patient_id=ctx.patient.pk)
+    sole_owner = services.is_last_owner(access)
+    if request.method == "POST" and not sole_owner:
+        try:
+            services.remove_access(access)
+        except services.LastOwnerError:
+            sole_owner = True
+        else:
+            messages.success(request, f"{access.user.email} can no longer see {ctx.patient.display_name}'s log.")
+            return redirect("sharing:manage", patient_id=ctx.patient.pk)
+    if request.method == "POST":
+        messages.error(request, "The only owner can't be removed.")
+    return render(
+        request,
+        "sharing/revoke_confirm.html",
+        {"ctx": ctx, "patient": ctx.patient, "access": access, "sole_owner": sole_owner},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def leave(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """Anyone who can see a patient can stop seeing it, except its only owner."""
+    ctx = access_patient(request, patient_id)
+    sole_owner = services.is_last_owner(ctx.access)
+    if request.method == "POST" and not sole_owner:
+        try:
+            services.remove_access(ctx.access)
+        except services.LastOwnerError:
+            sole_owner = True
+        else:
+            messages.success(request, f"You no longer see {ctx.patient.display_name}'s log.")
+            return redirect("home")
+    if request.method == "POST":
+        messages.error(request, "You are the only owner: you can't leave.")
+    return render(request, "sharing/leave_confirm.html", {"ctx": ctx, "patient": ctx.patient, "sole_owner": sole_owner})
+
+
+# The invitation link -----------------------------------------------------------
+
+
+def _unusable(request: HttpRequest, invitation: Invitation | None) -> HttpResponse:
+    """A clear page for a link that does not (or no longer) work: 404 for a
+    token that was never issued, 410 for one that was used, cancelled or expired."""
+    status = invitation.status(timezone.now()) if invitation else None
+    reopen = None
+    if (
+        status == Invitation.Status.ACCEPTED
+        and request.user.is_authenticated
+        and invitation.accepted_by_id == request.user.pk
+    ):
+        reopen = Patient.objects.visible_to(request.user).filter(pk=invitation.patient_id).first()
+    return render(
+        request,
+        "sharing/invitation_unusable.html",
+        {"status": status, "reopen": reopen},
+        status=404 if invitation is None else 410,
+    )
+
+
+@login_not_required
+@never_cache
+@require_GET
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the e-mail. Reachable without logging in: a visitor is offered
+    to log in or sign up and comes back here; the right account sees *Accept*."""
+    found = services.find_invitation(token)
+    if found is None or not found.is_usable(timezone.now()):
+        return _unusable(request, found)
+    return render(request, "sharing/invitation.html", _invitation_context(request, found, token))
+
+
+def _invitation_context(request: HttpRequest, invitation: Invitation, token: str) -> dict:
+    here = reverse("sharing:invitation", kwargs={"token": token})
+    return {
+        "invitation": invitation,
+        "token": token,
+        "right_account": services.is_for(invitation, request.user),
+        "role_text": dict(ROLE_CHOICES)[invitation.role],
+        "login_url": reverse("login") + "?" + urlencode({"next": here}),
+        "signup_url": reverse("signup") + "?" + urlencode({"next": here, "email": invitation.email}),
+        "here": here,
+    }
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """Accept (POST, logged in as the invited address). A GET, e.g. after
+    logging in, goes back to the invitation page: accepting is a click."""
+    if request.method == "GET":
+        return redirect("sharing:invitation", token=token)
+    found = services.find_invitation(token)
+    now = timezone.now()
+    if found is None or not found.is_usable(now):
+        return _unusable(request, found)
+    if not services.is_for(found, request.user):
+        return render(request, "sharing/invitation.html", _invitation_context(request, found, token), status=403)
+    try:
+        acceptance = services.accept_invitation(found, request.user, now)
+    except services.InvitationUnusable:
+        found.refresh_from_db()
+        return _unusable(request, found)
+    name, role = found.patient.display_name, acceptance.access.get_role_display().lower()
+    if acceptance.previous_role is None:
+        messages.success(request, f"You can now see {name}'s log as {role}.")
+    elif acceptance.changed:
+        messages.success(request, f"Your access to {name}'s log is now {role}.")
+    else:
+        messages.info(request, f"You could already see {name}'s log as {role}: nothing changed.")
+    return redirect("patients:detail", patient_id=found.patient_id)
+
+
+# The clinician roster ----------------------------------------------------------
+
+
+@require_GET
+def roster(request: HttpRequest) -> HttpResponse:
+    """Every patient shared with the user as clinician, with the figures to
+    triage by; ``?sort=abr`` / ``?sort=-abr`` and so on for each column."""
+    patients = list(
+        Patient.objects.filter(access__user=request.user, access__role=PatientAccess.Role.CLINICIAN).order_by(
+            "display_name", "pk"
+        )
+    )
+    return render(request, "sharing/roster.html", roster_context(patients, request.GET.get("sort")))

@@ -1,0 +1,103 @@
+"""Sharing in a real browser: an owner invites a clinician, the clinician
+accepts (signing up, or logging in), finds the patient in the roster and opens
+the dashboard; the owner removes the access and the clinician gets 404."""
+
+import re
+
+import pytest
+from django.core import mail
+from playwright.sync_api import Page, expect
+
+from hemolog.patients.models import PatientAccess
+from tests import factories
+
+from .test_journeys import log_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def invite(page: Page, live_server, patient, email: str) -> str:
+    """As the logged-in owner: invite ``email`` as clinician; the link shown on screen."""
+    page.goto(f"{live_server.url}/patients/{patient.pk}/")
+    page.get_by_role("link", name="Sharing: invite, remove, access record").click()
+    page.get_by_label("Their e-mail address").fill(email)
+    page.get_by_label("Clinician: read-only").check()
+    page.get_by_role("button", name="Send invitation").click()
+    expect(page.get_by_role("status").filter(has_text=f"Invitation e-mailed to {email}")).to_be_visible()
+    link = page.locator("#invitation-link").input_value()
+    # The same link went out by e-mail.
+    assert link in mail.outbox[-1].body and mail.outbox[-1].to == [email]
+    return link
+
+
+def test_invite_a_new_clinician_who_signs_up_then_revoke(page: Page, new_context, live_server, owner, patient):
+    factories.make_bleed(patient, days_ago=20, site="ANKLE", side="L", cause="SPONTANEOUS")
+    log_in(page, live_server, owner.email)
+    link = invite(page, live_server, patient, "dr.new@clinic.example")
+
+    doctor = new_context().new_page()
+    doctor.goto(link)
+    expect(doctor.get_by_role("heading", name="Invitation to Leo's log")).to_be_visible()
+    doctor.get_by_role("link", name="Sign up to accept").click()
+    expect(doctor.get_by_label("E-mail address")).to_have_value("dr.new@clinic.example")
+    doctor.get_by_label("Your name").fill("Dr New")
+    doctor.get_by_label("Password*", exact=True).fill("a-long-unusual-passphrase")
+    doctor.get_by_label("Password confirmation").fill("a-long-unusual-passphrase")
+    doctor.get_by_role("button", name="Sign up").click()
+
+    expect(doctor).to_have_url(link)  # back at the invitation, now logged in
+    doctor.get_by_role("button", name="Accept").click()
+    expect(doctor.get_by_role("status").filter(has_text="You can now see Leo's log as clinician")).to_be_visible()
+
+    doctor.get_by_role("link", name="Hemolog", exact=True).click()
+    expect(doctor.get_by_role("heading", name="Patients who shared their log with you")).to_be_visible()
+    card = doctor.get_by_role("region", name="Leo")
+    expect(card).to_contain_text("Days since last bleed")
+    expect(card).to_contain_text("20")
+    card.get_by_role("link", name="Dashboard").click()
+    expect(doctor.get_by_role("heading", name="Dashboard: last 12 months")).to_be_visible()
+    expect(doctor.get_by_role("link", name="Log a bleed")).to_have_count(0)
+    dashboard = doctor.url
+    # (Downloading the PDF clinic report from here belongs to the exports journey.)
+
+    page.goto(f"{live_server.url}/patients/{patient.pk}/sharing/")
+    row = page.locator('[data-access="dr.new@clinic.example"]')
+    expect(row).to_contain_text("Clinician (read-only) · since")
+    record = page.get_by_role("region", name="Access record")
+    expect(record.get_by_role("listitem").filter(has_text="Viewed dashboard (last 12 months)")).to_be_visible()
+    row.get_by_role("link", name="Remove access…").click()
+    page.get_by_role("button", name="Remove access").click()
+    expect(
+        page.get_by_role("status").filter(has_text="dr.new@clinic.example can no longer see Leo's log.")
+    ).to_be_visible()
+    expect(page.locator('[data-access="dr.new@clinic.example"]')).to_have_count(0)
+
+    response = doctor.goto(dashboard)
+    assert response.status == 404
+    expect(doctor.get_by_role("heading", name="Page not found")).to_be_visible()
+    assert not PatientAccess.objects.filter(user__email="dr.new@clinic.example").exists()
+
+
+def test_an_existing_clinician_logs_in_from_the_link(page: Page, new_context, live_server, owner, patient):
+    other_family = factories.make_user("other@example.org")
+    elsewhere = factories.make_patient(owner=other_family, display_name="Mia")
+    factories.grant(factories.make_user("dr.ng@clinic.example"), elsewhere, PatientAccess.Role.CLINICIAN)
+    log_in(page, live_server, owner.email)
+    link = invite(page, live_server, patient, "dr.ng@clinic.example")
+
+    doctor = new_context().new_page()
+    doctor.goto(link)
+    doctor.get_by_role("link", name="Log in to accept").click()
+    doctor.get_by_label("E-mail").fill("Dr.Ng@Clinic.Example")
+    doctor.get_by_label("Password").fill(factories.PASSWORD)
+    doctor.get_by_role("button", name="Log in").click()
+    expect(doctor).to_have_url(link)
+    doctor.get_by_role("button", name="Accept").click()
+    expect(doctor).to_have_url(re.compile(rf"/patients/{patient.pk}/$"))
+
+    doctor.get_by_role("link", name="Hemolog", exact=True).click()
+    expect(doctor.get_by_role("region", name="Leo")).to_be_visible()
+    expect(doctor.get_by_role("region", name="Mia")).to_be_visible()
+    # The link was used: opening it again says so.
+    doctor.goto(link)
+    expect(doctor.get_by_text("It has already been used")).to_be_visible()
