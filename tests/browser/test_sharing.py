@@ -30,7 +30,9 @@ def invite(page: Page, live_server, patient, email: str) -> str:
     return link
 
 
-def test_invite_a_new_clinician_who_signs_up_then_revoke(page: Page, new_context, live_server, owner, patient):
+def test_invite_a_new_clinician_who_signs_up_then_revoke(
+    page: Page, new_context, live_server, owner, patient, tmp_path
+):
     factories.make_bleed(patient, days_ago=20, site="ANKLE", side="L", cause="SPONTANEOUS")
     log_in(page, live_server, owner.email)
     link = invite(page, live_server, patient, "dr.new@clinic.example")
@@ -58,13 +60,20 @@ def test_invite_a_new_clinician_who_signs_up_then_revoke(page: Page, new_context
     expect(doctor.get_by_role("heading", name="Dashboard: last 12 months")).to_be_visible()
     expect(doctor.get_by_role("link", name="Log a bleed")).to_have_count(0)
     dashboard = doctor.url
-    # (Downloading the PDF clinic report from here belongs to the exports journey.)
+    with doctor.expect_download() as download_info:
+        doctor.get_by_role("link", name="Clinic report (PDF) for this period").click()
+    report = download_info.value
+    assert report.suggested_filename.endswith("_report.pdf")
+    saved = tmp_path / report.suggested_filename
+    report.save_as(saved)
+    assert saved.read_bytes().startswith(b"%PDF-")
 
     page.goto(f"{live_server.url}/patients/{patient.pk}/sharing/")
     row = page.locator('[data-access="dr.new@clinic.example"]')
     expect(row).to_contain_text("Clinician (read-only) · since")
     record = page.get_by_role("region", name="Access record")
     expect(record.get_by_role("listitem").filter(has_text="Viewed dashboard (last 12 months)")).to_be_visible()
+    expect(record.get_by_role("listitem").filter(has_text="Exported PDF")).to_be_visible()
     row.get_by_role("link", name="Remove access…").click()
     page.get_by_role("button", name="Remove access").click()
     expect(
