@@ -71,9 +71,13 @@ class LocalDateTimeField(forms.DateTimeField):
                 raise
             result = self._resolve_dst(value, error)
         if result:
+            check_plausible_day(result.date())  # before converting: year 9999 + offset overflows
             # A picker never sends an offset; one typed by hand may be beyond
             # what PostgreSQL stores (±15:59), so keep the time in the user's zone.
-            result = timezone.localtime(result)
+            try:
+                result = timezone.localtime(result)
+            except OverflowError:
+                raise forms.ValidationError("Enter a date before 2100.", code="too_late") from None
             check_plausible_day(result.date())
         return result
 

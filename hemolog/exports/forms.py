@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django import forms
 from django.utils import timezone
 
-from hemolog.formfields import DateInput, PlausibleDateField
+from hemolog.formfields import EARLIEST_DAY, DateInput, PlausibleDateField
 from hemolog.insights._time import add_months
 
 DEFAULT_MONTHS = 12
@@ -81,7 +81,7 @@ class ExportForm(forms.Form):
         start, end = data.get("start"), data.get("end")
         # A missing day: 12 months ending on the last day, or up to today.
         if "start" not in self.errors and start is None:
-            data["start"] = start = default_range(end or self.today).start
+            data["start"] = start = max(default_range(end or self.today).start, EARLIEST_DAY)
         if "end" not in self.errors and end is None:
             data["end"] = end = self.today
         if start and start > self.today:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Exists, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -117,7 +118,16 @@ def accept_invitation(invitation: Invitation, user: User, now: dt.datetime | Non
     now = now or timezone.now()
     with transaction.atomic():
         _lock_patient(invitation.patient_id)
-        claimed = Invitation.objects.usable(now).filter(pk=invitation.pk).update(accepted_at=now, accepted_by=user)
+        # Only an invitation from someone who still owns the patient is good.
+        still_owner = PatientAccess.objects.filter(
+            patient_id=invitation.patient_id, user_id=invitation.invited_by_id, role=Role.OWNER
+        )
+        claimed = (
+            Invitation.objects.usable(now)
+            .filter(pk=invitation.pk)
+            .filter(Exists(still_owner))
+            .update(accepted_at=now, accepted_by=user)
+        )
         if not claimed:
             raise InvitationUnusable
         access = PatientAccess.objects.filter(user=user, patient_id=invitation.patient_id).first()
@@ -144,7 +154,8 @@ def cancel_invitation(invitation: Invitation, now: dt.datetime | None = None) ->
 def remove_access(access: PatientAccess, now: dt.datetime | None = None) -> bool:
     """Delete an access row (revoked by an owner, or left by its holder) at once,
     and cancel any open invitation of the patient to the same address, so an
-    old link cannot bring the access back. Raises :class:`LastOwnerError` for
+    old link cannot bring the access back, and cancel the invitations they
+    sent, so a removed owner cannot let themselves back in. Raises :class:`LastOwnerError` for
     the patient's only owner; False if the row was already gone."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -160,9 +171,10 @@ def remove_access(access: PatientAccess, now: dt.datetime | None = None) -> bool
         ):
             raise LastOwnerError
         current.delete()
-        Invitation.objects.open().filter(patient_id=current.patient_id, email__iexact=current.user.email).update(
-            cancelled_at=now
-        )
+        # Neither an old link to them nor one they sent may bring access back.
+        Invitation.objects.open().filter(patient_id=current.patient_id).filter(
+            Q(email__iexact=current.user.email) | Q(invited_by=current.user)
+        ).update(cancelled_at=now)
     return True
 
 
