@@ -20,15 +20,12 @@ from hemolog.logbook.models import BleedEpisode, Infusion, Regimen
 from hemolog.patients.models import Patient, WeightMeasurement
 
 from . import factories
-
-
-def local_input(moment: dt.datetime) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
+from .assertions import as_input
 
 
 def infusion_post(**fields) -> dict:
     data = {
-        "given_at": local_input(timezone.now() - dt.timedelta(hours=1)),
+        "given_at": as_input(timezone.now() - dt.timedelta(hours=1)),
         "lot": "",
         "product": "",
         "dose": "1000",
@@ -226,7 +223,7 @@ def test_infusion_for_a_bleed_that_started_after_it_is_refused(client_for, owner
     url = reverse("logbook:infusion_create", kwargs={"patient_id": patient.pk})
     data = infusion_post(
         product=factories.product().pk,
-        given_at=local_input(bleed.started_at - dt.timedelta(days=2)),
+        given_at=as_input(bleed.started_at - dt.timedelta(days=2)),
         bleed=bleed.pk,
         reason="BLEED",
     )
@@ -239,7 +236,7 @@ def test_infusion_for_a_bleed_that_started_after_it_is_refused(client_for, owner
 def test_infusion_from_a_lot_before_the_lot_was_received_is_refused(client_for, owner, patient):
     lot = factories.make_lot(patient, vials=5, received_on=timezone.localdate())
     url = reverse("logbook:infusion_create", kwargs={"patient_id": patient.pk})
-    data = infusion_post(lot=lot.pk, given_at=local_input(timezone.now() - dt.timedelta(days=30)))
+    data = infusion_post(lot=lot.pk, given_at=as_input(timezone.now() - dt.timedelta(days=30)))
     response = client_for(owner).post(url, data)
 
     assert response.status_code == 200

@@ -19,7 +19,7 @@ from django.db.models import Exists, Min, OuterRef
 from django.utils import timezone
 
 from hemolog.inventory.models import StockLot
-from hemolog.logbook.models import JOINT_SITES, BleedEpisode, Infusion, Site
+from hemolog.logbook.models import JOINT_SITES, BleedEpisode, Infusion, Regimen, Site
 from hemolog.patients.models import Patient
 
 from ._time import add_months, months_between
@@ -67,6 +67,46 @@ class Period:
     @property
     def months(self) -> list[dt.date]:
         return months_between(self.start, self.end)
+
+
+def schedule_record(regimen: Regimen) -> ScheduleRecord:
+    """A regimen as the calculations take it."""
+    return ScheduleRecord(
+        ref=regimen.pk,
+        kind=regimen.schedule,
+        start_date=regimen.start_date,
+        end_date=regimen.end_date,
+        interval_days=regimen.interval_days,
+        weekdays=regimen.weekdays,
+        dose=regimen.dose,
+    )
+
+
+def period_figures(
+    bleeds: list[BleedRecord],
+    prophylactic_doses: list[DoseRecord],
+    schedules: list[ScheduleRecord],
+    first_entry: dt.datetime | None,
+    period: Period,
+    now: dt.datetime,
+    tz: dt.tzinfo,
+) -> tuple[BleedingRates, Adherence | None]:
+    """The bleeding rates and the adherence of a period, observed from the
+    patient's first entry on: with nothing logged, nothing is observed (not a
+    year of no bleeds and no doses). Shared by the dashboard and the roster."""
+    start_at, end_at = period.start_at(tz), min(period.end_at(tz), now)
+    rates = annualised_bleeding_rate(bleeds, start_at, end_at, first_entry or end_at)
+    in_period = [s for s in schedules if s.start_date <= period.end and (s.end_date or period.end) >= period.start]
+    observed_from = max(period.start, first_entry.astimezone(tz).date()) if first_entry else None
+    result = None
+    if in_period and observed_from and observed_from <= period.end:
+        result = adherence(in_period, prophylactic_doses, observed_from, period.end, tz, now=now)
+    return rates, result
+
+
+def days_since(moment: dt.datetime, now: dt.datetime, tz: dt.tzinfo) -> int:
+    """Calendar days in ``tz`` from ``moment`` to ``now`` (yesterday 22:00 is 1 day ago at 09:00)."""
+    return (now.astimezone(tz).date() - moment.astimezone(tz).date()).days
 
 
 @dataclass(frozen=True)
@@ -123,18 +163,7 @@ def read_log(patient: Patient, doses_from: dt.datetime | None, until: dt.datetim
         )
         for pk, given_at, dose, reason, vials, kind, unit, half_life, recovery in dose_rows
     ]
-    schedules = [
-        ScheduleRecord(
-            ref=r.pk,
-            kind=r.schedule,
-            start_date=r.start_date,
-            end_date=r.end_date,
-            interval_days=r.interval_days,
-            weekdays=r.weekdays,
-            dose=r.dose,
-        )
-        for r in patient.regimens.order_by("start_date")
-    ]
+    schedules = [schedule_record(r) for r in patient.regimens.order_by("start_date")]
     weights = [
         WeightRecord(day=d, kg=kg)
         for d, kg in patient.weights.order_by("measured_on").values_list("measured_on", "weight_kg")
@@ -213,17 +242,7 @@ def dose_status(schedules: list[ScheduleRecord], doses: list[DoseRecord], now: d
 def patient_dose_status(patient: Patient, now: dt.datetime | None = None) -> DoseStatus | None:
     """:func:`dose_status` from the database: two queries."""
     now = now or timezone.now()
-    schedules = [
-        ScheduleRecord(
-            kind=r.schedule,
-            start_date=r.start_date,
-            end_date=r.end_date,
-            interval_days=r.interval_days,
-            weekdays=r.weekdays,
-            dose=r.dose,
-        )
-        for r in patient.regimens.all()
-    ]
+    schedules = [schedule_record(r) for r in patient.regimens.all()]
     if not schedules:
         return None
     # Far enough back for the widest matching window (every 4 weeks: ± 14 days).
@@ -294,17 +313,9 @@ def build_dashboard(patient: Patient, period: Period, now: dt.datetime | None = 
     doses_from = min(start_at, curve_from) - DOSES_BEFORE_PERIOD
     log = read_log(patient, doses_from, now)
 
-    # Nothing logged yet: nothing observed (not a year of zero bleeds).
-    rates = annualised_bleeding_rate(log.bleeds, start_at, end_at, log.first_entry or end_at)
-    observed_from_at = max(rates.observed_from, start_at)
-    in_period_schedules = [
-        s for s in log.schedules if s.start_date <= period.end and (s.end_date or period.end) >= period.start
-    ]
     prophylaxis = [d for d in log.doses if d.reason == PROPHYLAXIS]
-    observed_from = max(period.start, log.first_entry.astimezone(tz).date()) if log.first_entry else None
-    adherence_result = None
-    if in_period_schedules and observed_from and observed_from <= period.end:
-        adherence_result = adherence(in_period_schedules, prophylaxis, observed_from, period.end, tz, now=now)
+    rates, adherence_result = period_figures(log.bleeds, prophylaxis, log.schedules, log.first_entry, period, now, tz)
+    observed_from_at = max(rates.observed_from, start_at)
     all_targets = target_joints(log.bleeds, now)
     current_targets = [t for t in all_targets if t.is_current]
 
@@ -363,7 +374,7 @@ def build_dashboard(patient: Patient, period: Period, now: dt.datetime | None = 
         adherence=adherence_result,
         target_joints=all_targets,
         current_target_joints=current_targets,
-        days_since_last_bleed=(today - last_bleed.started_at.astimezone(tz).date()).days if last_bleed else None,
+        days_since_last_bleed=days_since(last_bleed.started_at, now, tz) if last_bleed else None,
         last_bleed=last_bleed,
         factor_level=level,
         factor_level_note=note,

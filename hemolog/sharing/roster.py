@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from django.db.models import Min
 from django.utils import timezone
 
-from hemolog.insights.adherence import Adherence, adherence, rounded_percent
-from hemolog.insights.bleeding import BleedingRates, annualised_bleeding_rate, target_joints
-from hemolog.insights.dashboard import Period, joint_label
+from hemolog.insights.adherence import Adherence, rounded_percent
+from hemolog.insights.bleeding import BleedingRates, target_joints
+from hemolog.insights.dashboard import Period, days_since, joint_label, period_figures, schedule_record
 from hemolog.insights.records import PROPHYLAXIS, BleedRecord, DoseRecord, ScheduleRecord
 from hemolog.logbook.models import BleedEpisode, Infusion, Regimen, Site
 from hemolog.patients.models import Patient
@@ -93,23 +93,8 @@ def _read_logs(patient_ids: Sequence[int], doses_from: dt.datetime, now: dt.date
     for patient_id, given_at, dose, kind in dose_rows:
         doses[patient_id].append(DoseRecord(given_at=given_at, dose=dose, product_kind=kind, reason=PROPHYLAXIS))
     schedules: dict[int, list[ScheduleRecord]] = defaultdict(list)
-    regimen_rows = (
-        Regimen.objects.filter(patient_id__in=patient_ids)
-        .order_by("patient_id", "start_date")
-        .values_list("patient_id", "pk", "schedule", "start_date", "end_date", "interval_days", "weekdays", "dose")
-    )
-    for patient_id, pk, kind, start, end, interval, weekdays, dose in regimen_rows:
-        schedules[patient_id].append(
-            ScheduleRecord(
-                ref=pk,
-                kind=kind,
-                start_date=start,
-                end_date=end,
-                interval_days=interval,
-                weekdays=weekdays,
-                dose=dose,
-            )
-        )
+    for regimen in Regimen.objects.filter(patient_id__in=patient_ids).order_by("patient_id", "start_date"):
+        schedules[regimen.patient_id].append(schedule_record(regimen))
     first_doses = dict(
         Infusion.objects.filter(patient_id__in=patient_ids)
         .order_by()
@@ -123,14 +108,9 @@ def _read_logs(patient_ids: Sequence[int], doses_from: dt.datetime, now: dt.date
 def _row(patient: Patient, log: _Log, period: Period, now: dt.datetime, tz: dt.tzinfo) -> RosterRow:
     """The dashboard's rules (:func:`hemolog.insights.dashboard.build_dashboard`)
     for the last 12 months, plus the 30-day flags."""
-    start_at, end_at = period.start_at(tz), min(period.end_at(tz), now)
     firsts = [t for t in (log.first_dose, log.bleeds[0].started_at if log.bleeds else None) if t]
     first_entry = min(firsts) if firsts else None
-    rates = annualised_bleeding_rate(log.bleeds, start_at, end_at, first_entry)
-
-    in_period = [s for s in log.schedules if s.start_date <= period.end and (s.end_date or period.end) >= period.start]
-    observed_from = max(period.start, first_entry.astimezone(tz).date()) if first_entry else period.start
-    adherence_result = adherence(in_period, log.doses, observed_from, period.end, tz, now=now) if in_period else None
+    rates, adherence_result = period_figures(log.bleeds, log.doses, log.schedules, first_entry, period, now, tz)
 
     flag_from = now - dt.timedelta(days=FLAG_DAYS)
     current = [t for t in target_joints(log.bleeds, now) if t.is_current]
@@ -142,7 +122,7 @@ def _row(patient: Patient, log: _Log, period: Period, now: dt.datetime, tz: dt.t
         rates=rates,
         adherence=adherence_result,
         target_joints=tuple(joint_label(t.site, t.side) for t in current),
-        days_since_last_bleed=(now - last_bleed.started_at).days if last_bleed else None,
+        days_since_last_bleed=days_since(last_bleed.started_at, now, tz) if last_bleed else None,
         head_bleed_at=max(head_bleeds) if head_bleeds else None,
         new_target_joints=tuple(joint_label(t.site, t.side) for t in current if t.began >= flag_from),
     )
