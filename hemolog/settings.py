@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    # Apps in their layers, bottom to top (docs/architecture.md).
+    "hemolog.core",
     "hemolog.accounts",
     "hemolog.patients",
     "hemolog.inventory",
@@ -48,6 +50,8 @@ INSTALLED_APPS = [
     "hemolog.insights",
     "hemolog.sharing",
     "hemolog.exports",
+    "hemolog.home",
+    "hemolog.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,13 +1,13 @@
 from django.urls import include, path, register_converter
 
 from hemolog.accounts import views as account_views
-from hemolog.converters import IdConverter
-from hemolog.patients import views as patient_views
+from hemolog.core.converters import IdConverter
+from hemolog.home import views as home_views
 
 register_converter(IdConverter, "id")
 
 urlpatterns = [
-    path("", patient_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("healthz/", account_views.health, name="health"),
     path("accounts/", include("hemolog.accounts.urls")),
     path("patients/", include("hemolog.patients.urls")),

@@ -37,7 +37,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from hemolog.accounts.models import User
-from hemolog.formfields import EARLIEST_DAY, LATEST_DAY
+from hemolog.core.formfields import EARLIEST_DAY, LATEST_DAY
 from hemolog.inventory.models import Product, StockLot, StockMovement
 from hemolog.logbook.models import LATERAL_SITES, BleedEpisode, Infusion, Regimen
 from hemolog.patients.models import Patient, PatientAccess, WeightMeasurement

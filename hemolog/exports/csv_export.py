@@ -25,9 +25,9 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
+from hemolog.core.numbers import amount
 from hemolog.inventory.models import DoseUnit, StockMovement
 from hemolog.logbook.models import BleedEpisode, Infusion
-from hemolog.numbers import amount
 from hemolog.patients.models import Patient
 
 from .columns import BLEED_COLUMNS, INFUSION_COLUMNS, STOCK_MOVEMENT_COLUMNS, neutralise_formula_text

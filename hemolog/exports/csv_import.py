@@ -23,7 +23,7 @@ Decisions:
 - **Stock.** An imported infusion is history: it takes no vials and is linked
   to no lot (editing or deleting it later would otherwise put back vials that
   were never taken). Its lot number is kept in its notes as ``[lot NUMBER]``
-  (:func:`hemolog.inventory.recall.lot_note`), which the lot recall lookup
+  (:func:`hemolog.exports.recall.lot_note`), which the lot recall lookup
   searches, so a recalled lot is found in imported history too. ``vials_used``
   and the per-kg doses are not read (the app works the dose per kg out itself).
 - **Bleed links.** An infusion's ``bleed_*`` columns must name a bleed already

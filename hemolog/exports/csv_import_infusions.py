@@ -14,11 +14,11 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.db import models
 
+from hemolog.core.numbers import amount
+from hemolog.exports.recall import lot_note
 from hemolog.inventory.models import DoseUnit, Product, ProductKind
-from hemolog.inventory.recall import lot_note
 from hemolog.logbook.forms import REPEAT_DOSE_WINDOW, InfusionForm
 from hemolog.logbook.models import BleedEpisode, GivenBy, Infusion, Reason, Side, Site
-from hemolog.numbers import amount
 from hemolog.patients.models import Patient
 
 from .columns import restore_formula_text

@@ -15,7 +15,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import models
 from django.utils import timezone
 
-from hemolog.formfields import LocalDateTimeField
+from hemolog.core.formfields import LocalDateTimeField
 from hemolog.logbook.models import MIDLINE_SITES, BleedEpisode, Infusion
 
 ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}(:?\d{2})?)?")

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from django import forms
 from django.utils import timezone
 
-from hemolog.formfields import EARLIEST_DAY, DateInput, PlausibleDateField
-from hemolog.insights._time import add_months
+from hemolog.clinical.dates import add_months
+from hemolog.core.formfields import EARLIEST_DAY, DateInput, PlausibleDateField
 
 DEFAULT_MONTHS = 12
 MAX_ARCHIVE_BYTES = 20 * 1024 * 1024  # ten years of log for a dozen patients is about 10 MB

@@ -45,9 +45,9 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from hemolog.core.numbers import amount
 from hemolog.insights.dashboard import Dashboard, Period, build_dashboard, joint_label
 from hemolog.logbook.models import BleedEpisode, Infusion, Regimen
-from hemolog.numbers import amount
 from hemolog.patients.models import Patient
 
 from .chart_png import WIDTH_IN, bleeds_and_adherence_png

@@ -1,13 +1,11 @@
 from django.urls import path  # noqa: F401
 
-from hemolog.inventory import recall_views
-
-from . import import_views, views
+from . import import_views, recall_views, views
 
 app_name = "exports"
 
 urlpatterns: list = [
-    # CSV import (hemolog/exports/import_views.py) and the lot recall lookup (hemolog/inventory/recall_views.py)
+    # CSV import (hemolog/exports/import_views.py) and the lot recall lookup (recall_views.py)
     path("patients/<id:patient_id>/import/", import_views.import_upload, name="import_upload"),
     path("patients/<id:patient_id>/import/preview/", import_views.import_preview, name="import_preview"),
     path("recall/", recall_views.recall_lookup, name="recall"),

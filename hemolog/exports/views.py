@@ -1,6 +1,6 @@
 """Export pages and downloads. Every download goes through the access helper
 (any role that can see the patient may export; the archive is the owner's)
-and is recorded with :func:`hemolog.sharing.audit.record_export`."""
+and is recorded with :func:`hemolog.patients.audit.record_export`."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from hemolog.patients.access import PatientContext, access_patient
+from hemolog.patients.audit import record_export
 from hemolog.patients.models import PatientAccess
-from hemolog.sharing.audit import record_export
 
 from . import archive, csv_export, fhir_bundle, pdf_report
 from .forms import FORMAT_CHOICES, MAX_ARCHIVE_BYTES, ArchiveUploadForm, DateRange, ExportForm
@@ -82,7 +82,7 @@ def _csv_download(request: HttpRequest, patient_id: int, which: str) -> HttpResp
     if error_page:
         return error_page
     tz = timezone.get_current_timezone()
-    record_export(ctx, f"{which} CSV {period.iso}")
+    record_export(ctx.access, f"{which} CSV {period.iso}")
     response = StreamingHttpResponse(
         csv_export.CSV_FILES[which](ctx.patient, period, tz), content_type="text/csv; charset=utf-8"
     )
@@ -117,7 +117,7 @@ def csv_zip(request: HttpRequest, patient_id: int) -> HttpResponse:
         return error_page
     tz = timezone.get_current_timezone()
     stem = _file_stem(ctx, period)
-    record_export(ctx, f"CSV zip (bleeds, infusions, stock) {period.iso}")
+    record_export(ctx.access, f"CSV zip (bleeds, infusions, stock) {period.iso}")
     files = [
         (f"{stem}_{CSV_NAMES[which]}.csv", make(ctx.patient, period, tz))
         for which, make in csv_export.CSV_FILES.items()
@@ -133,7 +133,7 @@ def pdf(request: HttpRequest, patient_id: int) -> HttpResponse:
     period, error_page = _chosen_range(request, ctx)
     if error_page:
         return error_page
-    record_export(ctx, f"PDF clinic report {period.iso}")
+    record_export(ctx.access, f"PDF clinic report {period.iso}")
     prepared_for = request.user.get_full_name() or request.user.email
     body = pdf_report.clinic_report(ctx.patient, period, timezone.get_current_timezone(), prepared_for=prepared_for)
     return _attachment(HttpResponse(body, content_type="application/pdf"), f"{_file_stem(ctx, period)}_report.pdf")
@@ -146,7 +146,7 @@ def fhir(request: HttpRequest, patient_id: int) -> HttpResponse:
     period, error_page = _chosen_range(request, ctx)
     if error_page:
         return error_page
-    record_export(ctx, f"FHIR bundle {period.iso}")
+    record_export(ctx.access, f"FHIR bundle {period.iso}")
     bundle = fhir_bundle.patient_bundle(ctx.patient, period, timezone.get_current_timezone())
     response = HttpResponse(fhir_bundle.bundle_json(bundle), content_type="application/fhir+json; charset=utf-8")
     return _attachment(response, f"{_file_stem(ctx, period)}_fhir.json")
@@ -168,7 +168,7 @@ def archive_export(request: HttpRequest, patient_id: int) -> HttpResponse:
     data = archive.build_archive(request.user, now=now)
     accesses = PatientAccess.objects.filter(user=request.user, role=PatientAccess.Role.OWNER).select_related("patient")
     for access in accesses:
-        record_export(PatientContext(patient=access.patient, access=access), "full personal archive")
+        record_export(access, "full personal archive")
     stamp = timezone.localtime(now).strftime("%Y-%m-%d")
     name = slugify(request.user.email.split("@")[0]) or "account"
     response = HttpResponse(archive.archive_json(data), content_type="application/json; charset=utf-8")

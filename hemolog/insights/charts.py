@@ -63,8 +63,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedFormatter, FixedLocator, FuncFormatter, MaxNLocator, NullLocator
 
-from ._time import require_aware
-from .records import JOINT_SITES
+from hemolog.clinical.dates import require_aware
+from hemolog.clinical.records import JOINT_SITES
 
 __all__ = [
     "Chart",
@@ -622,7 +622,7 @@ def factor_level_chart(
 ) -> Chart:
     """The estimated factor level (IU/dL) over time, with bleeds marked on the curve.
 
-    ``points`` is the curve from :func:`~hemolog.insights.factor_level.factor_level_curve`
+    ``points`` is the curve from :func:`~hemolog.clinical.factor_level.factor_level_curve`
     (aware datetimes; ``LevelPoint`` tuples work). ``bleeds`` are the bleeds in the
     window as ``(start, label)``; each is drawn as a dotted vertical line with a marker
     on the curve, and listed with the estimated level at its start (interpolated

@@ -18,16 +18,35 @@ from django.core.cache import cache
 from django.db.models import Exists, Min, OuterRef
 from django.utils import timezone
 
+from hemolog.clinical.adherence import Adherence, adherence, default_tolerance, dosing_interval, scheduled_doses
+from hemolog.clinical.bleeding import (
+    BleedingRates,
+    TargetJoint,
+    annualised_bleeding_rate,
+    bleed_episodes,
+    target_joints,
+)
+from hemolog.clinical.consumption import iu_per_kg_per_year, vials_per_month
+from hemolog.clinical.dates import add_months, months_between
+from hemolog.clinical.factor_level import (
+    LevelPoint,
+    estimated_factor_level,
+    factor_level_curve,
+    time_below,
+    unmodelled_doses,
+)
+from hemolog.clinical.records import (
+    LEVEL_KINDS,
+    PROPHYLAXIS,
+    WEEKDAYS,
+    BleedRecord,
+    DoseRecord,
+    ScheduleRecord,
+    WeightRecord,
+)
 from hemolog.inventory.models import StockLot
 from hemolog.logbook.models import JOINT_SITES, BleedEpisode, Infusion, Regimen, Site
 from hemolog.patients.models import Patient
-
-from ._time import add_months, months_between
-from .adherence import Adherence, adherence, default_tolerance, dosing_interval, scheduled_doses
-from .bleeding import BleedingRates, TargetJoint, annualised_bleeding_rate, bleed_episodes, target_joints
-from .consumption import iu_per_kg_per_year, vials_per_month
-from .factor_level import LevelPoint, estimated_factor_level, factor_level_curve, time_below, unmodelled_doses
-from .records import LEVEL_KINDS, PROPHYLAXIS, WEEKDAYS, BleedRecord, DoseRecord, ScheduleRecord, WeightRecord
 
 LEVEL_CURVE_DAYS = 28
 DOSES_BEFORE_PERIOD = dt.timedelta(days=90)

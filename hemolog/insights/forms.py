@@ -4,7 +4,7 @@ import datetime as dt
 
 from django import forms
 
-from hemolog.formfields import DateInput, PlausibleDateField
+from hemolog.core.formfields import DateInput, PlausibleDateField
 
 from .dashboard import Period
 

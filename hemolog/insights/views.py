@@ -6,7 +6,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from hemolog.patients.access import access_patient
-from hemolog.sharing.audit import record_view
 
 from .dashboard import LEVEL_CURVE_DAYS, NOW_SLOT_MINUTES, Dashboard, cache_key, dashboard_with_charts, joint_label
 from .forms import PeriodForm
@@ -17,10 +16,9 @@ def dashboard(request: HttpRequest, patient_id: int) -> HttpResponse:
     """The patient's dashboard. Its figures, charts and tables are rendered
     once per log version, period, time zone and 15 minutes, then served from
     the cache (they hold nothing that depends on who is looking)."""
-    ctx = access_patient(request, patient_id)
     form = PeriodForm(request.GET or None, today=timezone.localdate())
     period = form.chosen_period()
-    record_view(ctx, f"dashboard ({period.label})")
+    ctx = access_patient(request, patient_id, viewing=f"dashboard ({period.label})")
     now = timezone.now()
     key = cache_key(ctx.patient, period, now, with_time=True) + ":html"
     context = {"ctx": ctx, "patient": ctx.patient, "form": form, "period": period}

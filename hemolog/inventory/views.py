@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from hemolog.patients.access import access_patient
-from hemolog.sharing.audit import record_view
 
 from .forms import AdjustStockForm, ProductForm, ReceiveLotForm
 from .models import EXPIRY_WARNING_DAYS, StockLot
@@ -16,8 +15,7 @@ from .stock import InsufficientStock, move_stock, receive_lot
 
 @require_GET
 def stock_overview(request: HttpRequest, patient_id: int) -> HttpResponse:
-    ctx = access_patient(request, patient_id)
-    record_view(ctx, "stock")
+    ctx = access_patient(request, patient_id, viewing="stock")
     today = timezone.localdate()
     lots = list(StockLot.objects.for_patient(ctx.patient).on_hand().select_related("product"))
     totals: dict = {}
@@ -61,8 +59,7 @@ def lot_receive(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 @require_GET
 def lot_detail(request: HttpRequest, patient_id: int, pk: int) -> HttpResponse:
-    ctx = access_patient(request, patient_id)
-    record_view(ctx, "stock lot")
+    ctx = access_patient(request, patient_id, viewing="stock lot")
     lot = get_object_or_404(StockLot.objects.for_patient(ctx.patient).select_related("product"), pk=pk)
     movements = lot.movements.select_related("created_by", "infusion")[:200]
     return render(

@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class LogbookConfig(AppConfig):
     name = "hemolog.logbook"
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

@@ -9,9 +9,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from hemolog.formfields import DateInput, DateTimeLocalInput, LocalDateTimeField, NumberInput, PlausibleDateField
+from hemolog.core.formfields import DateInput, DateTimeLocalInput, LocalDateTimeField, NumberInput, PlausibleDateField
+from hemolog.core.numbers import amount
 from hemolog.inventory.models import DoseUnit, Product, StockLot
-from hemolog.numbers import amount
 
 from .models import (
     LATERAL_SITES,

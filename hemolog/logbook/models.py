@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from hemolog.numbers import amount
+from hemolog.core.numbers import amount
 
 
 class Site(models.TextChoices):

@@ -12,11 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hemolog.core.numbers import amount
 from hemolog.inventory.models import StockLot
 from hemolog.inventory.stock import InsufficientStock
-from hemolog.numbers import amount
 from hemolog.patients.access import access_patient
-from hemolog.sharing.audit import record_view
 
 from . import services
 from .forms import BleedForm, DateRangeForm, InfusionForm, RegimenForm
@@ -42,8 +41,7 @@ def _confirm_delete(request, ctx, title: str, cancel_url: str, warning: str = ""
 
 @require_GET
 def bleed_list(request: HttpRequest, patient_id: int) -> HttpResponse:
-    ctx = access_patient(request, patient_id)
-    record_view(ctx, "bleeds")
+    ctx = access_patient(request, patient_id, viewing="bleeds")
     filter_form = DateRangeForm(request.GET or None)
     start, end = filter_form.bounds()
     bleeds = (
@@ -148,8 +146,7 @@ def _with_dose_per_kg(infusions, weights: list[tuple]) -> None:
 
 @require_GET
 def infusion_list(request: HttpRequest, patient_id: int) -> HttpResponse:
-    ctx = access_patient(request, patient_id)
-    record_view(ctx, "infusions")
+    ctx = access_patient(request, patient_id, viewing="infusions")
     filter_form = DateRangeForm(request.GET or None)
     start, end = filter_form.bounds()
     infusions = ctx.patient.infusions.in_period(start, end).select_related("product", "lot", "bleed", "created_by")
@@ -270,8 +267,7 @@ def infusion_delete(request: HttpRequest, patient_id: int, pk: int) -> HttpRespo
 
 @require_GET
 def regimen_list(request: HttpRequest, patient_id: int) -> HttpResponse:
-    ctx = access_patient(request, patient_id)
-    record_view(ctx, "regimens")
+    ctx = access_patient(request, patient_id, viewing="regimens")
     today = timezone.localdate()
     regimens = list(ctx.patient.regimens.select_related("product"))
     for regimen in regimens:

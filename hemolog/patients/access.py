@@ -2,7 +2,8 @@
 
 Every view that takes a patient id calls :func:`access_patient`. A user with
 no access row gets 404 (the patient's existence is never revealed); a
-read-only role asking to write gets 403.
+read-only role asking to write gets 403. A view that shows the log names
+what it shows (``viewing="bleeds"``) and a clinician's look is recorded.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
+from .audit import record_view
 from .models import Patient, PatientAccess
 
 
@@ -30,9 +32,11 @@ class PatientContext:
 
 
 def access_patient(
-    request: HttpRequest, patient_id: int, *, write: bool = False, owner: bool = False
+    request: HttpRequest, patient_id: int, *, write: bool = False, owner: bool = False, viewing: str = ""
 ) -> PatientContext:
-    """Return the patient and the user's access row, or raise 404 / 403."""
+    """Return the patient and the user's access row, or raise 404 / 403.
+
+    ``viewing`` names what the page shows; a clinician's view of it is recorded."""
     user = request.user
     if not user.is_authenticated:
         raise Http404
@@ -43,4 +47,6 @@ def access_patient(
         raise PermissionDenied("Only the patient's owner can do this.")
     if write and not access.can_write:
         raise PermissionDenied("Your access to this patient is read-only.")
+    if viewing:
+        record_view(access, viewing)
     return PatientContext(patient=access.patient, access=access)

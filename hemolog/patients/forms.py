@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from hemolog.formfields import DateInput, NumberInput, PlausibleDateField
+from hemolog.core.formfields import DateInput, NumberInput, PlausibleDateField
 
 from .models import Patient, WeightMeasurement
 

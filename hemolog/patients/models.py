@@ -8,7 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from hemolog.numbers import amount
+from hemolog.core.numbers import amount
 
 
 class HemophiliaType(models.TextChoices):
@@ -200,3 +200,25 @@ class PatientAccess(models.Model):
     @property
     def is_owner(self) -> bool:
         return self.role == self.Role.OWNER
+
+
+class AccessEvent(models.Model):
+    """A record of a clinician looking at a patient, or of anyone exporting a
+    patient's log: who, when, what. The patient's owners can read it."""
+
+    class Action(models.TextChoices):
+        VIEW = "VIEW", "Viewed"
+        EXPORT = "EXPORT", "Exported"
+
+    patient = models.ForeignKey("patients.Patient", on_delete=models.CASCADE, related_name="access_events")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    action = models.CharField(max_length=6, choices=Action.choices)
+    what = models.CharField(max_length=200, help_text='e.g. "dashboard", "bleeds CSV 2025-01-01 – 2025-12-31"')
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["patient", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.get_action_display().lower()} {self.what} ({self.at:%Y-%m-%d %H:%M})"

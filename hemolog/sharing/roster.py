@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from django.db.models import Min
 from django.utils import timezone
 
-from hemolog.insights.adherence import Adherence, rounded_percent
-from hemolog.insights.bleeding import BleedingRates, target_joints
+from hemolog.clinical.adherence import Adherence, rounded_percent
+from hemolog.clinical.bleeding import BleedingRates, target_joints
+from hemolog.clinical.records import PROPHYLAXIS, BleedRecord, DoseRecord, ScheduleRecord
 from hemolog.insights.dashboard import Period, days_since, joint_label, period_figures, schedule_record
-from hemolog.insights.records import PROPHYLAXIS, BleedRecord, DoseRecord, ScheduleRecord
 from hemolog.logbook.models import BleedEpisode, Infusion, Regimen, Site
 from hemolog.patients.models import Patient
 

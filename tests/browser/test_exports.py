@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from hemolog.sharing.models import AccessEvent
+from hemolog.patients.models import AccessEvent
 
 from .test_journeys import log_in
 

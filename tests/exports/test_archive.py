@@ -20,8 +20,7 @@ from hemolog.inventory.models import Product, StockLot, StockMovement
 from hemolog.inventory.stock import move_stock, receive_lot
 from hemolog.logbook import services
 from hemolog.logbook.models import BleedEpisode, Infusion, Regimen
-from hemolog.patients.models import Patient, PatientAccess, WeightMeasurement
-from hemolog.sharing.models import AccessEvent
+from hemolog.patients.models import AccessEvent, Patient, PatientAccess, WeightMeasurement
 from tests import factories
 
 from .helpers import export_url

@@ -21,7 +21,7 @@ from hemolog.exports.columns import (
 )
 from hemolog.logbook.models import BleedEpisode, Infusion
 from hemolog.logbook.services import record_infusion
-from hemolog.sharing.models import AccessEvent
+from hemolog.patients.models import AccessEvent
 from tests import factories
 
 from .helpers import body, csv_rows, export_url

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from hemolog.exports.forms import default_range
-from hemolog.sharing.models import AccessEvent
+from hemolog.patients.models import AccessEvent
 
 from .helpers import body, export_url
 

@@ -14,9 +14,9 @@ from django.core.management import call_command
 from django.utils import timezone
 from fhir.resources.R4B.bundle import Bundle
 
+from hemolog.demo import household as demo
 from hemolog.exports.fhir_bundle import body_site
 from hemolog.logbook.models import BleedEpisode, Infusion
-from hemolog.patients import demo
 from hemolog.patients.models import Patient
 from tests import factories
 

@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from hemolog.clinical.factor_level import estimated_factor_level
 from hemolog.insights import charts
 from hemolog.insights.dashboard import Period, build_dashboard, dashboard_with_charts, patient_dose_status, read_log
-from hemolog.insights.factor_level import estimated_factor_level
 from hemolog.inventory.models import Product
 from hemolog.logbook.models import BleedEpisode, Infusion
 from hemolog.logbook.services import record_infusion

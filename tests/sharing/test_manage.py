@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from hemolog.patients.models import PatientAccess
+from hemolog.patients.models import AccessEvent, PatientAccess
 from hemolog.sharing import services
-from hemolog.sharing.models import AccessEvent, Invitation
+from hemolog.sharing.models import Invitation
 from tests import factories
 
 Role = PatientAccess.Role

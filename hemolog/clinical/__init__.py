@@ -1,0 +1,14 @@
+"""Clinical calculations over plain values: no Django, no database.
+
+One module per concern (the dashboard, the PDF, the roster and the reminders
+all call these; nothing here imports Django, which .importlinter checks):
+
+* :mod:`.records` — the plain input records (bleeds, doses, schedules, weights).
+* :mod:`.dates` — calendar arithmetic on aware datetimes (months, elapsed days).
+* :mod:`.bleeding` — re-bleed merging, annualised bleeding rates, target joints (ISTH).
+* :mod:`.adherence` — scheduled prophylaxis doses and adherence to them.
+* :mod:`.factor_level` — estimated FVIII/FIX level (one-compartment model, WFH 2020).
+* :mod:`.consumption` — IU/kg/year, emicizumab mg/kg/week, vials per month.
+
+Each public function's docstring names its source and states the rule as implemented.
+"""

@@ -1,0 +1,125 @@
+"""Product consumption: factor IU per kg per year, emicizumab mg per kg per week, vials.
+
+Sources: WFH Guidelines for the Management of Hemophilia, 3rd ed., 2020 (Srivastava
+et al., Haemophilia 2020;26 Suppl 6) express factor use per kg of body weight (IU/kg,
+annual consumption in IU/kg/year) and emicizumab in mg/kg per week (1.5 mg/kg weekly,
+3 mg/kg every 2 weeks or 6 mg/kg every 4 weeks are all 1.5 mg/kg/week).
+
+Units are never mixed: factor IU and emicizumab mg are separate figures, and bypassing
+agents (aPCC units, rFVIIa mg) are left out of the FVIII/FIX figure by default.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Iterable, Sequence
+
+from .dates import elapsed_days, local_date, month_start, months_between, utc
+from .records import EMICIZUMAB, FIX, FVIII, IU, MG, DoseRecord, WeightRecord, weight_on
+
+DAYS_PER_YEAR = 365.25
+FACTOR_KINDS: frozenset[str] = frozenset({FVIII, FIX})
+
+
+def _per_kg_total(
+    doses: Iterable[DoseRecord],
+    weights: Sequence[WeightRecord],
+    start: dt.datetime,
+    end: dt.datetime,
+    unit: str,
+    kinds: Collection[str],
+    tz: dt.tzinfo | None,
+) -> tuple[float, float] | None:
+    """(Σ dose_i / kg_i over doses in [start, end), observed days), or None if not computable."""
+    days = elapsed_days(end, start)
+    if days <= 0 or not weights:
+        return None
+    lo, hi = utc(start), utc(end)
+    total = 0.0
+    for d in doses:
+        if d.product_kind in kinds and d.unit == unit and lo <= utc(d.given_at) < hi:
+            kg = weight_on(weights, local_date(d.given_at, tz))
+            assert kg is not None  # weights is not empty
+            total += d.dose / kg
+    return total, days
+
+
+def iu_per_kg_per_year(
+    doses: Iterable[DoseRecord],
+    weights: Sequence[WeightRecord],
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    kinds: Collection[str] = FACTOR_KINDS,
+    tz: dt.tzinfo | None = None,
+) -> float | None:
+    """Factor used per kg of body weight per year over ``[start, end)``.
+
+    Source: WFH Guidelines 3rd ed. 2020 (annual factor consumption in IU/kg/year).
+
+    ``Σ (dose_i ÷ kg_i) ÷ (days ÷ 365.25)`` over FVIII and FIX doses in IU (any reason:
+    prophylaxis, bleeds and procedures all use product), each divided by the weight on
+    its own day (a growing child's early doses by the early weight). Emicizumab (mg) is
+    excluded; see :func:`emicizumab_mg_per_kg_per_week`. 0.0 if nothing was used; None
+    if the period is empty or no weight was ever recorded.
+    """
+    result = _per_kg_total(doses, weights, start, end, IU, kinds, tz)
+    if result is None:
+        return None
+    per_kg, days = result
+    return per_kg / (days / DAYS_PER_YEAR)
+
+
+def emicizumab_mg_per_kg_per_week(
+    doses: Iterable[DoseRecord],
+    weights: Sequence[WeightRecord],
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    tz: dt.tzinfo | None = None,
+) -> float | None:
+    """Emicizumab used per kg per week over ``[start, end)``, comparable across regimens.
+
+    Source: WFH Guidelines 3rd ed. 2020 — maintenance 1.5 mg/kg weekly, 3 mg/kg every 2
+    weeks or 6 mg/kg every 4 weeks, each 1.5 mg/kg/week (loading: 3 mg/kg weekly × 4).
+
+    ``Σ (mg_i ÷ kg_i) ÷ (days ÷ 7)``; None if the period is empty or no weight was ever
+    recorded.
+    """
+    result = _per_kg_total(doses, weights, start, end, MG, frozenset({EMICIZUMAB}), tz)
+    if result is None:
+        return None
+    per_kg, days = result
+    return per_kg / (days / 7)
+
+
+def vials_per_month(
+    doses: Iterable[DoseRecord],
+    *,
+    tz: dt.tzinfo | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> dict[dt.date, int]:
+    """Vials used per calendar month, keyed by the month's first day, in order.
+
+    Source: the log itself (``Infusion.vials_used``), all products together; filter the
+    doses first for one product or kind.
+
+    A dose belongs to the month of its local day in ``tz`` (its own zone if None).
+    Months from ``start``'s (default: the first dose's) to ``end``'s (default: the
+    last dose's) are all present, with 0 where nothing was used; doses outside the days
+    ``start`` to ``end`` are left out.
+    """
+    counts: dict[dt.date, int] = {}
+    days = []
+    for d in doses:
+        day = local_date(d.given_at, tz)
+        if (start is not None and day < start) or (end is not None and day > end):
+            continue
+        days.append(day)
+        counts[month_start(day)] = counts.get(month_start(day), 0) + d.vials
+    first = start if start is not None else min(days, default=None)
+    last = end if end is not None else max(days, default=None)
+    if first is None or last is None:
+        return {}
+    return {month: counts.get(month, 0) for month in months_between(first, last)}

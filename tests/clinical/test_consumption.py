@@ -1,0 +1,82 @@
+"""Consumption per kg and vials per month, against hand-worked cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from hemolog.clinical.consumption import emicizumab_mg_per_kg_per_week, iu_per_kg_per_year, vials_per_month
+from hemolog.clinical.records import DoseRecord, WeightRecord
+
+UTC = dt.UTC
+LONDON = ZoneInfo("Europe/London")
+D = dt.date
+
+
+def at(y, m, d, h=8) -> dt.datetime:
+    return dt.datetime(y, m, d, h, tzinfo=UTC)
+
+
+def given(when, amount, kind="FVIII", unit="IU", vials=1, reason="PROPHYLAXIS") -> DoseRecord:
+    return DoseRecord(given_at=when, dose=amount, product_kind=kind, unit=unit, vials=vials, reason=reason)
+
+
+# 1 Jan 2024 00:00 to 1 Jul 2024 15:00 UTC = 182.625 days = half of 365.25.
+HALF_YEAR = (dt.datetime(2024, 1, 1, tzinfo=UTC), dt.datetime(2024, 7, 1, 15, tzinfo=UTC))
+WEIGHTS = [WeightRecord(day=D(2024, 1, 1), kg=25), WeightRecord(day=D(2024, 3, 1), kg=40)]
+
+
+def test_iu_per_kg_per_year_hand_worked():
+    doses = [
+        given(at(2024, 1, 10), 1000),  # 1000 / 25 = 40 IU/kg
+        given(at(2024, 2, 10), 1000, reason="BLEED"),  # 40 IU/kg: bleed treatment counts too
+        given(at(2024, 3, 10), 2000, kind="FIX"),  # 2000 / 40 = 50 IU/kg (weight from 1 Mar)
+        given(at(2024, 3, 11), 60, kind="EMICIZUMAB", unit="mg"),  # mg: not in the IU figure
+        given(at(2024, 3, 12), 5000, kind="BYPASSING"),  # aPCC units: not FVIII/FIX
+        given(at(2023, 12, 31), 1000),  # before the period
+        given(HALF_YEAR[1], 1000),  # at the end: the period is half-open
+    ]
+    # (40 + 40 + 50) IU/kg in half a year = 130 / 0.5 = 260 IU/kg/year.
+    assert iu_per_kg_per_year(doses, WEIGHTS, *HALF_YEAR) == pytest.approx(260.0)
+    # Bypassing agents on request: 5000 / 40 = 125 IU/kg -> 250 per year.
+    assert iu_per_kg_per_year(doses, WEIGHTS, *HALF_YEAR, kinds={"BYPASSING"}) == pytest.approx(250.0)
+
+
+def test_iu_per_kg_per_year_edges():
+    assert iu_per_kg_per_year([], WEIGHTS, *HALF_YEAR) == 0.0  # nothing used
+    assert iu_per_kg_per_year([given(at(2024, 1, 10), 1000)], [], *HALF_YEAR) is None  # no weight recorded
+    assert iu_per_kg_per_year([given(at(2024, 1, 10), 1000)], WEIGHTS, HALF_YEAR[0], HALF_YEAR[0]) is None
+
+
+def test_emicizumab_mg_per_kg_per_week():
+    # Four weekly doses of 30 mg at 20 kg (1.5 mg/kg each) over 28 days: 6 mg/kg / 4 weeks = 1.5.
+    weights = [WeightRecord(day=D(2024, 1, 1), kg=20)]
+    doses = [given(at(2024, 1, 1) + dt.timedelta(weeks=w), 30, kind="EMICIZUMAB", unit="mg") for w in range(4)]
+    doses.append(given(at(2024, 1, 2), 1000))  # a factor dose does not count here
+    start = dt.datetime(2024, 1, 1, tzinfo=UTC)
+    assert emicizumab_mg_per_kg_per_week(doses, weights, start, start + dt.timedelta(days=28)) == pytest.approx(1.5)
+
+
+def test_vials_per_month_fills_empty_months():
+    doses = [
+        given(at(2024, 1, 3), 1000, vials=2),
+        given(at(2024, 1, 20), 1500, vials=3),
+        given(at(2024, 3, 5), 500, vials=1),
+    ]
+    assert vials_per_month(doses) == {D(2024, 1, 1): 5, D(2024, 2, 1): 0, D(2024, 3, 1): 1}
+    assert vials_per_month([]) == {}
+
+
+def test_vials_per_month_uses_the_local_day_and_the_period():
+    # 30 Jun 2024 23:30 UTC is 1 Jul 00:30 BST: June in UTC, July in London.
+    late = given(dt.datetime(2024, 6, 30, 23, 30, tzinfo=UTC), 1000, vials=2)
+    assert vials_per_month([late]) == {D(2024, 6, 1): 2}
+    assert vials_per_month([late], tz=LONDON) == {D(2024, 7, 1): 2}
+    early = given(at(2024, 5, 2), 1000, vials=4)
+    assert vials_per_month([early, late], tz=LONDON, start=D(2024, 6, 1), end=D(2024, 8, 31)) == {
+        D(2024, 6, 1): 0,
+        D(2024, 7, 1): 2,
+        D(2024, 8, 1): 0,
+    }
