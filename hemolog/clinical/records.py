@@ -1,6 +1,6 @@
 """Plain input records for the clinical calculations.
 
-The calculations in :mod:`hemolog.insights` never touch the database: the caller
+The calculations in :mod:`hemolog.clinical` never touch the database: the caller
 builds these records from the ORM (or anything else) and passes lists of them in.
 Code values are the same strings the models store (``"KNEE"``, ``"L"``,
 ``"SPONTANEOUS"``, ``"PROPHYLAXIS"``, ``"FVIII"``, ``"EVERY_N_DAYS"`` …); a test keeps
@@ -13,12 +13,16 @@ Datetimes must be timezone-aware (the ORM returns aware UTC datetimes with
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Generic, TypeVar
 
 from .dates import require_aware
+
+Kg = TypeVar("Kg", float, Decimal)
 
 # Bleed sites (hemolog.logbook.models.Site) that are joints.
 JOINT_SITES: frozenset[str] = frozenset({"KNEE", "ANKLE", "ELBOW", "HIP", "SHOULDER", "WRIST"})
@@ -178,16 +182,27 @@ class WeightRecord:
             raise ValueError("a weight must be positive")
 
 
-def weight_on(weights: Sequence[WeightRecord], day: dt.date) -> float | None:
-    """The patient's weight in kg on ``day``.
+class WeightHistory(Generic[Kg]):
+    """A patient's weights, to answer "what did they weigh on this day?" by one rule
+    everywhere (the dose per kg in the lists, the exports, the import, the dashboard):
+    the latest measurement on or before the day; before the first measurement, the
+    earliest one (a dose logged before anyone weighed the child); None without any.
 
-    The same rule as ``Patient.weight_on``: the latest measurement on or before
-    ``day``, or, if there is none before, the earliest one after; None without any
-    measurement.
+    Built once from ``(day, kg)`` pairs in any order; each answer is a binary search.
+    Two measurements on one day: the one given last wins.
     """
-    before = [w for w in weights if w.day <= day]
-    if before:
-        return max(before, key=lambda w: w.day).kg
-    if weights:
-        return min(weights, key=lambda w: w.day).kg
-    return None
+
+    def __init__(self, measurements: Iterable[tuple[dt.date, Kg]]):
+        rows = sorted(measurements, key=lambda row: row[0])
+        self._days = [day for day, _ in rows]
+        self._kgs = [kg for _, kg in rows]
+
+    def on(self, day: dt.date) -> Kg | None:
+        if not self._kgs:
+            return None
+        return self._kgs[max(bisect.bisect_right(self._days, day) - 1, 0)]
+
+
+def weight_on(weights: Sequence[WeightRecord], day: dt.date) -> float | None:
+    """The patient's weight in kg on ``day``, by :class:`WeightHistory`'s rule."""
+    return WeightHistory((w.day, w.kg) for w in weights).on(day)

@@ -18,20 +18,19 @@ chunks (``QuerySet.iterator``): a ten-year log is never held in memory.
 
 from __future__ import annotations
 
-import bisect
 import csv
 import datetime as dt
 import zipfile
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
+from hemolog.core.dates import DateRange
 from hemolog.core.numbers import amount
 from hemolog.inventory.models import DoseUnit, StockMovement
 from hemolog.logbook.models import BleedEpisode, Infusion
 from hemolog.patients.models import Patient
 
 from .columns import BLEED_COLUMNS, INFUSION_COLUMNS, STOCK_MOVEMENT_COLUMNS, neutralise_formula_text
-from .forms import DateRange
 
 BOM = "\ufeff"
 CHUNK_ROWS = 500
@@ -99,28 +98,12 @@ def bleeds_csv(patient: Patient, period: DateRange, tz: dt.tzinfo) -> Iterator[b
 # Infusions ---------------------------------------------------------------------
 
 
-class WeightOnDay:
-    """The weight on a local day: the latest measured on or before it, else the
-    earliest one (as the infusion list shows it). One query for all rows."""
-
-    def __init__(self, patient: Patient):
-        rows = list(patient.weights.order_by("measured_on").values_list("measured_on", "weight_kg"))
-        self.days = [day for day, _ in rows]
-        self.kgs = [kg for _, kg in rows]
-
-    def __call__(self, day: dt.date) -> Decimal | None:
-        if not self.kgs:
-            return None
-        index = bisect.bisect_right(self.days, day) - 1
-        return self.kgs[max(index, 0)]
-
-
 def dose_per_kg(dose: Decimal, weight: Decimal | None) -> str:
     return amount((dose / weight).quantize(Decimal("0.1"))) if weight else ""
 
 
 def infusion_rows(patient: Patient, period: DateRange, tz: dt.tzinfo) -> Iterator[list[str]]:
-    weight_on = WeightOnDay(patient)
+    weight_on = patient.weight_history().on
     infusions = (
         Infusion.objects.filter(patient=patient)
         .in_period(period.start_at(tz), period.end_at(tz))

@@ -65,11 +65,10 @@ from fhir.resources.R4B.quantity import Quantity
 from fhir.resources.R4B.reference import Reference
 from fhir.resources.R4B.relatedperson import RelatedPerson
 
+from hemolog.core.dates import DateRange
 from hemolog.inventory.models import DoseUnit, Product, ProductKind, StockLot
 from hemolog.logbook.models import BleedEpisode, GivenBy, Infusion, Side
 from hemolog.patients.models import Patient
-
-from .forms import DateRange
 
 SNOMED = "http://snomed.info/sct"
 UCUM = "http://unitsofmeasure.org"

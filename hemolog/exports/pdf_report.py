@@ -45,14 +45,14 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from hemolog.core.dates import DateRange
 from hemolog.core.numbers import amount
-from hemolog.insights.dashboard import Dashboard, Period, build_dashboard, joint_label
+from hemolog.insights.dashboard import Dashboard, build_dashboard, joint_label
 from hemolog.logbook.models import BleedEpisode, Infusion, Regimen
 from hemolog.patients.models import Patient
 
 from .chart_png import WIDTH_IN, bleeds_and_adherence_png
-from .csv_export import WeightOnDay, dose_per_kg
-from .forms import DateRange
+from .csv_export import dose_per_kg
 
 PORTRAIT = A4
 LANDSCAPE = landscape(A4)  # the logs: wide enough for every column and the notes
@@ -339,7 +339,7 @@ SHORT_REASON = {"PROPHYLAXIS": "Prophylaxis", "BLEED": "Bleed", "PRE_PROCEDURE":
 
 def _infusion_log(patient: Patient, period: DateRange, tz: dt.tzinfo) -> list:
     s = _styles()
-    weight_on = WeightOnDay(patient)
+    weight_on = patient.weight_history().on
     infusions = list(
         Infusion.objects.filter(patient=patient)
         .in_period(period.start_at(tz), period.end_at(tz))
@@ -385,7 +385,7 @@ def clinic_report(
     # The figures as they stood at the end of the range (target joints, for one, change with time).
     as_of = min(period.end_at(tz), now)
     with timezone.override(tz):
-        board = build_dashboard(patient, Period(period.start, period.end, period.label), as_of)
+        board = build_dashboard(patient, period, as_of)
     regimens = list(
         patient.regimens.filter(start_date__lte=period.end)
         .exclude(end_date__lt=period.start)

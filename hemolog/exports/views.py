@@ -14,12 +14,13 @@ from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from hemolog.core.dates import DateRange
 from hemolog.patients.access import PatientContext, access_patient
 from hemolog.patients.audit import record_export
 from hemolog.patients.models import PatientAccess
 
 from . import archive, csv_export, fhir_bundle, pdf_report
-from .forms import FORMAT_CHOICES, MAX_ARCHIVE_BYTES, ArchiveUploadForm, DateRange, ExportForm
+from .forms import FORMAT_CHOICES, MAX_ARCHIVE_BYTES, ArchiveUploadForm, ExportForm
 
 DOWNLOAD_URLS = {
     "bleeds_csv": "exports:bleeds_csv",

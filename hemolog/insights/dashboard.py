@@ -27,7 +27,6 @@ from hemolog.clinical.bleeding import (
     target_joints,
 )
 from hemolog.clinical.consumption import iu_per_kg_per_year, vials_per_month
-from hemolog.clinical.dates import add_months, months_between
 from hemolog.clinical.factor_level import (
     LevelPoint,
     estimated_factor_level,
@@ -44,6 +43,7 @@ from hemolog.clinical.records import (
     ScheduleRecord,
     WeightRecord,
 )
+from hemolog.core.dates import DateRange
 from hemolog.inventory.models import StockLot
 from hemolog.logbook.models import JOINT_SITES, BleedEpisode, Infusion, Regimen, Site
 from hemolog.patients.models import Patient
@@ -61,31 +61,6 @@ SIDE_LABEL = {"L": "Left", "R": "Right", "": ""}
 def joint_label(site: str, side: str) -> str:
     name = Site(site).label.lower()
     return f"{SIDE_LABEL.get(side, '')} {name}".strip().capitalize()
-
-
-@dataclass(frozen=True)
-class Period:
-    """Local days ``start`` to ``end``, both included."""
-
-    start: dt.date
-    end: dt.date
-    label: str
-
-    @classmethod
-    def last_months(cls, months: int, today: dt.date) -> Period:
-        start = add_months(dt.datetime.combine(today, dt.time(), tzinfo=dt.UTC), -months).date() + dt.timedelta(1)
-        return cls(start, today, f"last {months} months")
-
-    def start_at(self, tz: dt.tzinfo) -> dt.datetime:
-        return dt.datetime.combine(self.start, dt.time(), tzinfo=tz)
-
-    def end_at(self, tz: dt.tzinfo) -> dt.datetime:
-        """The end as an instant: midnight after the last day."""
-        return dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time(), tzinfo=tz)
-
-    @property
-    def months(self) -> list[dt.date]:
-        return months_between(self.start, self.end)
 
 
 def schedule_record(regimen: Regimen) -> ScheduleRecord:
@@ -106,7 +81,7 @@ def period_figures(
     prophylactic_doses: list[DoseRecord],
     schedules: list[ScheduleRecord],
     first_entry: dt.datetime | None,
-    period: Period,
+    period: DateRange,
     now: dt.datetime,
     tz: dt.tzinfo,
 ) -> tuple[BleedingRates, Adherence | None]:
@@ -285,7 +260,7 @@ class MonthRow:
 
 @dataclass
 class Dashboard:
-    period: Period
+    period: DateRange
     rates: BleedingRates
     adherence: Adherence | None
     target_joints: list[TargetJoint]
@@ -320,7 +295,7 @@ def _missing_for_level(log: PatientLog) -> str:
     return "; ".join(sorted(missing))
 
 
-def build_dashboard(patient: Patient, period: Period, now: dt.datetime | None = None) -> Dashboard:
+def build_dashboard(patient: Patient, period: DateRange, now: dt.datetime | None = None) -> Dashboard:
     """Every figure and chart of the dashboard (cached; see :func:`cached_dashboard`)."""
     tz = timezone.get_current_timezone()
     now = now or timezone.now()
@@ -416,7 +391,7 @@ def build_dashboard(patient: Patient, period: Period, now: dt.datetime | None = 
     )
 
 
-def cache_key(patient: Patient, period: Period, now: dt.datetime, *, with_time: bool) -> str:
+def cache_key(patient: Patient, period: DateRange, now: dt.datetime, *, with_time: bool) -> str:
     """What a cached dashboard depends on: the patient's ``data_version``, the
     period and the time zone; with ``with_time``, also the 15-minute slot of
     ``now`` (the current factor level and "days since" move with time)."""
@@ -427,7 +402,7 @@ def cache_key(patient: Patient, period: Period, now: dt.datetime, *, with_time: 
     return key
 
 
-def dashboard_with_charts(patient: Patient, period: Period, now: dt.datetime | None = None) -> Dashboard:
+def dashboard_with_charts(patient: Patient, period: DateRange, now: dt.datetime | None = None) -> Dashboard:
     """The dashboard with its charts drawn. The month chart and the body map
     are cached until the log changes, so a new 15-minute slot does not redraw
     them; the factor-level curve moves with time and is drawn each time."""

@@ -356,28 +356,3 @@ class RegimenForm(forms.ModelForm):
         if self.ended_regimen:
             self.ended_regimen.save(update_fields=["end_date"])
         return super().save(commit=commit)
-
-
-class DateRangeForm(forms.Form):
-    """The list filter. Invalid dates show an error and the list stays unfiltered."""
-
-    start = PlausibleDateField(required=False, label="From")
-    end = PlausibleDateField(required=False, label="To")
-
-    def clean(self):
-        data = super().clean()
-        if data.get("start") and data.get("end") and data["end"] < data["start"]:
-            self.add_error("end", "'To' must be on or after 'From'.")
-        return data
-
-    def bounds(self) -> tuple[dt.datetime | None, dt.datetime | None]:
-        """The chosen days as aware datetimes in the user's zone, end exclusive."""
-        if not self.is_valid():
-            return None, None
-        start, end = self.cleaned_data.get("start"), self.cleaned_data.get("end")
-        tz = timezone.get_current_timezone()
-        start_dt = dt.datetime.combine(start, dt.time.min, tzinfo=tz) if start else None
-        end_dt = None
-        if end and end < dt.date.max:
-            end_dt = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-        return start_dt, end_dt

@@ -1,4 +1,3 @@
-import bisect
 import json
 import re
 from decimal import Decimal
@@ -12,13 +11,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hemolog.clinical.records import WeightHistory
+from hemolog.core.dates import DateRangeForm
 from hemolog.core.numbers import amount
 from hemolog.inventory.models import StockLot
 from hemolog.inventory.stock import InsufficientStock
 from hemolog.patients.access import access_patient
 
 from . import services
-from .forms import BleedForm, DateRangeForm, InfusionForm, RegimenForm
+from .forms import BleedForm, InfusionForm, RegimenForm
 from .models import MIDLINE_SITES, GivenBy, Infusion, Reason, Regimen
 
 PAGE_SIZE = 25
@@ -43,7 +44,7 @@ def _confirm_delete(request, ctx, title: str, cancel_url: str, warning: str = ""
 def bleed_list(request: HttpRequest, patient_id: int) -> HttpResponse:
     ctx = access_patient(request, patient_id, viewing="bleeds")
     filter_form = DateRangeForm(request.GET or None)
-    start, end = filter_form.bounds()
+    start, end = filter_form.bounds(timezone.get_current_timezone())
     bleeds = (
         ctx.patient.bleeds.in_period(start, end).annotate(treatments=Count("infusions")).order_by("-started_at", "-pk")
     )
@@ -135,12 +136,10 @@ def bleed_delete(request: HttpRequest, patient_id: int, pk: int) -> HttpResponse
 # Infusions --------------------------------------------------------------------
 
 
-def _with_dose_per_kg(infusions, weights: list[tuple]) -> None:
-    """Set ``dose_per_kg`` on each infusion from the weight measured on or before its day."""
-    days = [day for day, _ in weights]
+def _with_dose_per_kg(infusions, weights: WeightHistory[Decimal]) -> None:
+    """Set ``dose_per_kg`` on each infusion from the weight on its day."""
     for infusion in infusions:
-        index = bisect.bisect_right(days, timezone.localtime(infusion.given_at).date()) - 1
-        weight = weights[max(index, 0)][1] if weights else None
+        weight = weights.on(timezone.localtime(infusion.given_at).date())
         infusion.dose_per_kg = (infusion.dose / weight).quantize(Decimal("0.1")) if weight else None
 
 
@@ -148,11 +147,10 @@ def _with_dose_per_kg(infusions, weights: list[tuple]) -> None:
 def infusion_list(request: HttpRequest, patient_id: int) -> HttpResponse:
     ctx = access_patient(request, patient_id, viewing="infusions")
     filter_form = DateRangeForm(request.GET or None)
-    start, end = filter_form.bounds()
+    start, end = filter_form.bounds(timezone.get_current_timezone())
     infusions = ctx.patient.infusions.in_period(start, end).select_related("product", "lot", "bleed", "created_by")
     page = _paginate(request, infusions)
-    weights = list(ctx.patient.weights.order_by("measured_on").values_list("measured_on", "weight_kg"))
-    _with_dose_per_kg(page.object_list, weights)
+    _with_dose_per_kg(page.object_list, ctx.patient.weight_history())
     return render(
         request,
         "logbook/infusion_list.html",

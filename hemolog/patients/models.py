@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from hemolog.clinical.records import WeightHistory
 from hemolog.core.numbers import amount
 
 
@@ -131,13 +132,13 @@ class Patient(models.Model):
         """Mark the patient's log as changed (invalidates cached charts)."""
         cls.objects.filter(pk=patient_id).update(data_version=models.F("data_version") + 1)
 
+    def weight_history(self) -> WeightHistory[Decimal]:
+        """The weights, read in one query, to ask for the weight on many days."""
+        return WeightHistory(self.weights.order_by("measured_on", "pk").values_list("measured_on", "weight_kg"))
+
     def weight_on(self, day: dt.date) -> Decimal | None:
-        """The latest weight measured on or before ``day`` (or the earliest one after, if none before)."""
-        before = self.weights.filter(measured_on__lte=day).order_by("-measured_on").first()
-        if before:
-            return before.weight_kg
-        after = self.weights.order_by("measured_on").first()
-        return after.weight_kg if after else None
+        """The weight on ``day`` (:class:`~hemolog.clinical.records.WeightHistory`'s rule)."""
+        return self.weight_history().on(day)
 
     @property
     def latest_weight(self) -> WeightMeasurement | None:

@@ -20,7 +20,8 @@ from django.utils import timezone
 from hemolog.clinical.adherence import Adherence, rounded_percent
 from hemolog.clinical.bleeding import BleedingRates, target_joints
 from hemolog.clinical.records import PROPHYLAXIS, BleedRecord, DoseRecord, ScheduleRecord
-from hemolog.insights.dashboard import Period, days_since, joint_label, period_figures, schedule_record
+from hemolog.core.dates import DateRange
+from hemolog.insights.dashboard import days_since, joint_label, period_figures, schedule_record
 from hemolog.logbook.models import BleedEpisode, Infusion, Regimen, Site
 from hemolog.patients.models import Patient
 
@@ -105,7 +106,7 @@ def _read_logs(patient_ids: Sequence[int], doses_from: dt.datetime, now: dt.date
     return {pk: _Log(bleeds[pk], doses[pk], schedules[pk], first_doses.get(pk)) for pk in patient_ids}
 
 
-def _row(patient: Patient, log: _Log, period: Period, now: dt.datetime, tz: dt.tzinfo) -> RosterRow:
+def _row(patient: Patient, log: _Log, period: DateRange, now: dt.datetime, tz: dt.tzinfo) -> RosterRow:
     """The dashboard's rules (:func:`hemolog.insights.dashboard.build_dashboard`)
     for the last 12 months, plus the 30-day flags."""
     firsts = [t for t in (log.first_dose, log.bleeds[0].started_at if log.bleeds else None) if t]
@@ -135,7 +136,7 @@ def build_roster(patients: Sequence[Patient], now: dt.datetime | None = None) ->
         return []
     now = now or timezone.now()
     tz = timezone.get_current_timezone()
-    period = Period.last_months(ROSTER_MONTHS, now.astimezone(tz).date())
+    period = DateRange.last_months(ROSTER_MONTHS, now.astimezone(tz).date())
     logs = _read_logs([p.pk for p in patients], period.start_at(tz) - DOSES_BEFORE_PERIOD, now)
     return [_row(patient, logs[patient.pk], period, now, tz) for patient in patients]
 

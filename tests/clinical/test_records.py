@@ -72,3 +72,23 @@ def test_invalid_records_are_refused():
 )
 def test_add_months(start, months, expected):
     assert add_months(start, months) == expected
+
+
+def test_weight_history_answers_by_the_one_rule():
+    from decimal import Decimal
+
+    from hemolog.clinical.records import WeightHistory
+
+    history = WeightHistory(
+        [
+            (dt.date(2025, 6, 1), Decimal("31.0")),
+            (dt.date(2025, 1, 1), Decimal("29.5")),  # any order in
+            (dt.date(2025, 6, 1), Decimal("31.2")),  # two on one day: the one given last
+        ]
+    )
+    assert history.on(dt.date(2024, 12, 31)) == Decimal("29.5")  # before the first: the earliest
+    assert history.on(dt.date(2025, 1, 1)) == Decimal("29.5")
+    assert history.on(dt.date(2025, 5, 31)) == Decimal("29.5")
+    assert history.on(dt.date(2025, 6, 1)) == Decimal("31.2")
+    assert history.on(dt.date(2030, 1, 1)) == Decimal("31.2")
+    assert WeightHistory([]).on(dt.date(2025, 1, 1)) is None

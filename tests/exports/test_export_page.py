@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from hemolog.exports.forms import default_range
+from hemolog.core.dates import DateRange
 from hemolog.patients.models import AccessEvent
 
 from .helpers import body, export_url
@@ -19,7 +19,7 @@ def test_the_page_offers_every_format_and_the_last_12_months(client_for, owner, 
     assert response.status_code == 200
     html = response.content.decode()
     today = timezone.localdate()
-    assert f'type="date" name="start" value="{default_range(today).start.isoformat()}"' in html
+    assert f'type="date" name="start" value="{DateRange.last_months(12, today).start.isoformat()}"' in html
     assert f'type="date" name="end" value="{today.isoformat()}"' in html
     for label in ("Bleeds (CSV)", "Infusions (CSV)", "Stock movements (CSV)", "All three CSV files (ZIP)"):
         assert label in html
@@ -35,8 +35,8 @@ def test_only_the_owner_is_offered_the_archive(client_for, request, log, role):
 
 
 def test_default_range_is_12_months_ending_today():
-    assert default_range(dt.date(2026, 3, 31)).start == dt.date(2025, 4, 1)
-    assert default_range(dt.date(2024, 2, 29)).start == dt.date(2023, 3, 1)
+    assert DateRange.last_months(12, dt.date(2026, 3, 31)).start == dt.date(2025, 4, 1)
+    assert DateRange.last_months(12, dt.date(2024, 2, 29)).start == dt.date(2023, 3, 1)
 
 
 def test_a_valid_choice_goes_on_to_its_download(client_for, owner, log):
@@ -47,7 +47,7 @@ def test_a_valid_choice_goes_on_to_its_download(client_for, owner, log):
 
 def test_empty_dates_mean_the_last_12_months(client_for, owner, log):
     response = client_for(owner).get(export_url("export", log, start="", end="", format="fhir"))
-    default = default_range(timezone.localdate())
+    default = DateRange.last_months(12, timezone.localdate())
     assert response["Location"] == export_url("fhir", log, start=default.start.isoformat(), end=default.end.isoformat())
 
 
@@ -107,7 +107,7 @@ def test_a_clinician_downloads_every_format_and_each_is_recorded(client_for, cli
     assert body(response)
     event = AccessEvent.objects.get(patient=log)
     assert (event.user, event.action) == (clinician, "EXPORT")
-    default = default_range(timezone.localdate())
+    default = DateRange.last_months(12, timezone.localdate())
     assert event.what.endswith(f"{default.start.isoformat()} – {default.end.isoformat()}")
 
 

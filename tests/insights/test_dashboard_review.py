@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hemolog.clinical.factor_level import estimated_factor_level
+from hemolog.core.dates import DateRange
 from hemolog.insights import charts
-from hemolog.insights.dashboard import Period, build_dashboard, dashboard_with_charts, patient_dose_status, read_log
+from hemolog.insights.dashboard import build_dashboard, dashboard_with_charts, patient_dose_status, read_log
 from hemolog.inventory.models import Product
 from hemolog.logbook.models import BleedEpisode, Infusion
 from hemolog.logbook.services import record_infusion
@@ -147,7 +148,7 @@ def test_the_cached_month_chart_matches_the_table_beside_it(patient):
         record_infusion(Infusion(patient=patient, given_at=given_at, product=factories.product(), dose=1000), None)
         day += dt.timedelta(days=2)
     patient.refresh_from_db()
-    period = Period.last_months(3, dt.date(2025, 3, 10))
+    period = DateRange.last_months(3, dt.date(2025, 3, 10))
     dashboard_with_charts(patient, period, dt.datetime(2025, 3, 10, 10, tzinfo=UTC))
     later = dashboard_with_charts(patient, period, dt.datetime(2025, 3, 10, 14, tzinfo=UTC))
     assert later.month_rows[-1].adherence_text == "4 of 5"
@@ -227,7 +228,7 @@ def test_days_since_the_last_bleed_counts_calendar_days(patient):
         patient=patient, started_at=dt.datetime(2025, 3, 9, 22, tzinfo=UTC), site="KNEE", side="L"
     )
     now = dt.datetime(2025, 3, 10, 9, tzinfo=UTC)
-    board = build_dashboard(patient, Period.last_months(12, dt.date(2025, 3, 10)), now)
+    board = build_dashboard(patient, DateRange.last_months(12, dt.date(2025, 3, 10)), now)
     assert board.days_since_last_bleed == 1
 
 
