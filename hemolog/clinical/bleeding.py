@@ -46,10 +46,6 @@ class Episode:
         return (self.site, self.side)
 
     @property
-    def is_joint(self) -> bool:
-        return self.site in JOINT_SITES
-
-    @property
     def rebleeds(self) -> int:
         """How many logged bleeds were merged into this episode as re-bleeds."""
         return len(self.bleeds) - 1
@@ -140,6 +136,15 @@ class BleedingRates:
     ajbr: float | None
     spontaneous_abr: float | None
     treated_abr: float | None
+
+
+def first_entry_of(*firsts: dt.datetime | None) -> dt.datetime | None:
+    """When the patient's log begins: the earliest of the first entries of each
+    kind (first dose, first bleed…), None with nothing logged. The observed
+    period of the rates and of adherence starts here at the earliest
+    (Blanchette et al. 2014: rates are over the period the patient was observed)."""
+    known = [utc(moment) for moment in firsts if moment is not None]
+    return min(known) if known else None
 
 
 def annualised_rate(count: int, observed_days: float) -> float | None:

@@ -24,11 +24,6 @@ def utc(value: dt.datetime) -> dt.datetime:
     return require_aware(value).astimezone(dt.UTC)
 
 
-def elapsed_hours(later: dt.datetime, earlier: dt.datetime) -> float:
-    """Elapsed real time from ``earlier`` to ``later`` in hours (negative if reversed)."""
-    return (utc(later) - utc(earlier)).total_seconds() / 3600
-
-
 def elapsed_days(later: dt.datetime, earlier: dt.datetime) -> float:
     """Elapsed real time from ``earlier`` to ``later`` in days of 24 h."""
     return (utc(later) - utc(earlier)).total_seconds() / 86400

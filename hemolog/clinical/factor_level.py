@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from .dates import local_date, utc
-from .records import IU, LEVEL_KINDS, BleedRecord, DoseRecord, WeightRecord, weight_on
+from .records import IU, LEVEL_KINDS, DoseRecord, WeightRecord, weight_on
 
 # A dose older than this many of its half-lives adds less than 2^-40 (about 1e-12) of
 # its peak; it is skipped to keep long curves fast.
@@ -51,14 +51,6 @@ class LevelPoint(NamedTuple):
 
     at: dt.datetime
     level: float
-
-
-@dataclass(frozen=True)
-class BleedLevel:
-    """The estimated level when a bleed started (None when no level can be estimated)."""
-
-    bleed: BleedRecord
-    level: float | None
 
 
 @dataclass(frozen=True)
@@ -217,29 +209,6 @@ def factor_level_curve(
         if not curve or curve[-1] != point:
             curve.append(point)
     return curve
-
-
-def level_at_bleeds(
-    bleeds: Iterable[BleedRecord],
-    doses: Iterable[DoseRecord],
-    weights: Sequence[WeightRecord],
-    baseline: float = 0.0,
-    *,
-    kinds: Collection[str] = LEVEL_KINDS,
-    tz: dt.tzinfo | None = None,
-) -> list[BleedLevel]:
-    """The estimated level at the start of each bleed, in the order given.
-
-    Source: one-compartment model (see :func:`estimated_factor_level`).
-
-    Only doses given strictly before the bleed started count: a dose logged at the
-    very moment the bleed started is taken as its treatment, not as protection it had.
-    Levels are None if no dose is modellable.
-    """
-    model = _model(doses, weights, baseline, kinds, tz)
-    return [
-        BleedLevel(b, None if model is None else model.level(utc(b.started_at), include_doses_at=False)) for b in bleeds
-    ]
 
 
 def time_below(

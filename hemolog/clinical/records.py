@@ -96,10 +96,6 @@ class BleedRecord:
         """Site and side together: the left and right knee are different joints."""
         return (self.site, self.side)
 
-    @property
-    def is_joint(self) -> bool:
-        return self.site in JOINT_SITES
-
 
 @dataclass(frozen=True, kw_only=True)
 class DoseRecord:

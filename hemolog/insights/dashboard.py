@@ -24,6 +24,7 @@ from hemolog.clinical.bleeding import (
     TargetJoint,
     annualised_bleeding_rate,
     bleed_episodes,
+    first_entry_of,
     target_joints,
 )
 from hemolog.clinical.consumption import iu_per_kg_per_year, vials_per_month
@@ -163,9 +164,9 @@ def read_log(patient: Patient, doses_from: dt.datetime | None, until: dt.datetim
         for d, kg in patient.weights.order_by("measured_on").values_list("measured_on", "weight_kg")
     ]
     first_dose = Infusion.objects.filter(patient=patient).aggregate(first=Min("given_at"))["first"]
-    firsts = [t for t in (first_dose, bleeds[0].started_at if bleeds else None) if t]
+    log_begins = first_entry_of(first_dose, bleeds[0].started_at if bleeds else None)
     baseline = float(patient.baseline_factor_level or 0)
-    return PatientLog(bleeds, doses, schedules, weights, min(firsts) if firsts else None, baseline)
+    return PatientLog(bleeds, doses, schedules, weights, log_begins, baseline)
 
 
 @dataclass(frozen=True)

@@ -93,11 +93,6 @@ class StockLotQuerySet(models.QuerySet):
     def for_patient(self, patient) -> StockLotQuerySet:
         return self.filter(patient=patient)
 
-    def for_user(self, user) -> StockLotQuerySet:
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(patient__access__user=user)
-
     def on_hand(self) -> StockLotQuerySet:
         return self.filter(vials_on_hand__gt=0)
 

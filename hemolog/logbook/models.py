@@ -66,12 +66,8 @@ class BleedSeverity(models.TextChoices):
 
 
 class LogQuerySet(models.QuerySet):
-    """Shared verbs for entries that belong to a patient."""
-
-    def for_user(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(patient__access__user=user)
+    """Shared verbs for entries that belong to a patient (entries are reached
+    through ``access_patient``, so there is no per-user verb here)."""
 
 
 class BleedQuerySet(LogQuerySet):
@@ -82,9 +78,6 @@ class BleedQuerySet(LogQuerySet):
         if end:
             qs = qs.filter(started_at__lt=end)
         return qs
-
-    def joint_bleeds(self):
-        return self.filter(site__in=JOINT_SITES)
 
 
 class BleedEpisode(models.Model):
@@ -134,16 +127,8 @@ class BleedEpisode(models.Model):
         return f"{side}{label.lower()}" if side else label
 
     @property
-    def is_joint(self) -> bool:
-        return self.site in JOINT_SITES
-
-    @property
     def is_head(self) -> bool:
         return self.site == Site.HEAD
-
-    @property
-    def is_resolved(self) -> bool:
-        return self.resolved_at is not None
 
 
 class Reason(models.TextChoices):

@@ -60,11 +60,6 @@ class PatientQuerySet(models.QuerySet):
             return self.none()
         return self.filter(access__user=user)
 
-    def writable_by(self, user) -> PatientQuerySet:
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(access__user=user, access__role__in=PatientAccess.WRITE_ROLES)
-
 
 class Patient(models.Model):
     display_name = models.CharField(max_length=100)

@@ -18,7 +18,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from hemolog.clinical.adherence import Adherence, rounded_percent
-from hemolog.clinical.bleeding import BleedingRates, target_joints
+from hemolog.clinical.bleeding import BleedingRates, first_entry_of, target_joints
 from hemolog.clinical.records import PROPHYLAXIS, BleedRecord, DoseRecord, ScheduleRecord
 from hemolog.core.dates import DateRange
 from hemolog.insights.dashboard import days_since, joint_label, period_figures, schedule_record
@@ -109,9 +109,8 @@ def _read_logs(patient_ids: Sequence[int], doses_from: dt.datetime, now: dt.date
 def _row(patient: Patient, log: _Log, period: DateRange, now: dt.datetime, tz: dt.tzinfo) -> RosterRow:
     """The dashboard's rules (:func:`hemolog.insights.dashboard.build_dashboard`)
     for the last 12 months, plus the 30-day flags."""
-    firsts = [t for t in (log.first_dose, log.bleeds[0].started_at if log.bleeds else None) if t]
-    first_entry = min(firsts) if firsts else None
-    rates, adherence_result = period_figures(log.bleeds, log.doses, log.schedules, first_entry, period, now, tz)
+    log_begins = first_entry_of(log.first_dose, log.bleeds[0].started_at if log.bleeds else None)
+    rates, adherence_result = period_figures(log.bleeds, log.doses, log.schedules, log_begins, period, now, tz)
 
     flag_from = now - dt.timedelta(days=FLAG_DAYS)
     current = [t for t in target_joints(log.bleeds, now) if t.is_current]
@@ -119,7 +118,7 @@ def _row(patient: Patient, log: _Log, period: DateRange, now: dt.datetime, tz: d
     last_bleed = log.bleeds[-1] if log.bleeds else None
     return RosterRow(
         patient=patient,
-        first_entry=first_entry,
+        first_entry=log_begins,
         rates=rates,
         adherence=adherence_result,
         target_joints=tuple(joint_label(t.site, t.side) for t in current),

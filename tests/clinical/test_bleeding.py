@@ -274,3 +274,13 @@ def test_bleeds_after_as_of_are_ignored_and_no_bleeds_means_no_target_joints():
     bleeds = spontaneous_left_knee(at(2024, 1, 10), at(2024, 3, 1), at(2024, 5, 1))
     assert target_joints(bleeds, as_of=at(2024, 4, 30)) == []
     assert target_joints([], as_of=at(2024, 4, 30)) == []
+
+
+def test_the_log_begins_at_the_earliest_first_entry_of_any_kind():
+    from hemolog.clinical.bleeding import first_entry_of
+
+    dose = dt.datetime(2025, 3, 2, 3, 30, tzinfo=dt.UTC)
+    bleed = dt.datetime(2025, 3, 2, 0, 0, tzinfo=dt.timezone(dt.timedelta(hours=-5)))  # 05:00 UTC
+    assert first_entry_of(dose, bleed) == dose  # compared as instants, not by their wall clocks
+    assert first_entry_of(None, bleed) == bleed
+    assert first_entry_of(None, None) is None

@@ -13,12 +13,11 @@ from hemolog.clinical.factor_level import (
     LevelPoint,
     estimated_factor_level,
     factor_level_curve,
-    level_at_bleeds,
     peak_rise,
     time_below,
     unmodelled_doses,
 )
-from hemolog.clinical.records import BleedRecord, DoseRecord, WeightRecord, weight_on
+from hemolog.clinical.records import DoseRecord, WeightRecord, weight_on
 
 UTC = dt.UTC
 LONDON = ZoneInfo("Europe/London")
@@ -98,8 +97,6 @@ def test_emicizumab_only_patient_has_no_factor_level():
     assert estimated_factor_level(T0 + H, doses, KG25, baseline=0.5) is None
     assert factor_level_curve(doses, KG25, T0, T0 + 24 * H) == []
     assert time_below(doses, KG25, T0, T0 + 24 * H) is None
-    bleed = BleedRecord(started_at=T0 + H, site="KNEE", side="L")
-    assert [b.level for b in level_at_bleeds([bleed], doses, KG25)] == [None]
 
 
 def test_non_factor_doses_are_ignored_beside_factor_doses():
@@ -144,14 +141,6 @@ def test_curve_times_are_in_the_start_zone_and_spaced_in_real_time():
     curve = factor_level_curve([factor(start)], KG25, start, end, step=2 * H)
     # Trough and peak at 00:00 GMT; 2 h of real time later is 03:00 BST, then 05:00 BST.
     assert [(p.at.hour, p.at.tzinfo) for p in curve] == [(0, LONDON), (0, LONDON), (3, LONDON), (5, LONDON)]
-
-
-def test_level_at_bleeds_excludes_the_dose_given_for_the_bleed():
-    later = BleedRecord(started_at=T0 + 12 * H, site="KNEE", side="L")
-    same_moment = BleedRecord(started_at=T0, site="ANKLE", side="R")
-    levels = level_at_bleeds([later, same_moment], [factor()], KG25, baseline=0.5)
-    assert [b.bleed for b in levels] == [later, same_moment]
-    assert [b.level for b in levels] == pytest.approx([40.5, 0.5])
 
 
 def test_time_below_thresholds_hand_worked():
