@@ -8,7 +8,7 @@ all call these; nothing here imports Django, which .importlinter checks):
 * :mod:`.bleeding` — re-bleed merging, annualised bleeding rates, target joints (ISTH).
 * :mod:`.adherence` — scheduled prophylaxis doses and adherence to them.
 * :mod:`.factor_level` — estimated FVIII/FIX level (one-compartment model, WFH 2020).
-* :mod:`.consumption` — IU/kg/year, emicizumab mg/kg/week, vials per month.
+* :mod:`.consumption` — IU/kg/year, emicizumab mg/kg/week.
 
 Each public function's docstring names its source and states the rule as implemented.
 """

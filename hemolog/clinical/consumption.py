@@ -1,4 +1,4 @@
-"""Product consumption: factor IU per kg per year, emicizumab mg per kg per week, vials.
+"""Product consumption: factor IU per kg per year, emicizumab mg per kg per week.
 
 Sources: WFH Guidelines for the Management of Hemophilia, 3rd ed., 2020 (Srivastava
 et al., Haemophilia 2020;26 Suppl 6) express factor use per kg of body weight (IU/kg,
@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Iterable, Sequence
 
-from .dates import elapsed_days, local_date, month_start, months_between, utc
+from .dates import elapsed_days, local_date, utc
 from .records import EMICIZUMAB, FIX, FVIII, IU, MG, DoseRecord, WeightRecord, weight_on
 
 DAYS_PER_YEAR = 365.25
@@ -91,35 +91,3 @@ def emicizumab_mg_per_kg_per_week(
         return None
     per_kg, days = result
     return per_kg / (days / 7)
-
-
-def vials_per_month(
-    doses: Iterable[DoseRecord],
-    *,
-    tz: dt.tzinfo | None = None,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-) -> dict[dt.date, int]:
-    """Vials used per calendar month, keyed by the month's first day, in order.
-
-    Source: the log itself (``Infusion.vials_used``), all products together; filter the
-    doses first for one product or kind.
-
-    A dose belongs to the month of its local day in ``tz`` (its own zone if None).
-    Months from ``start``'s (default: the first dose's) to ``end``'s (default: the
-    last dose's) are all present, with 0 where nothing was used; doses outside the days
-    ``start`` to ``end`` are left out.
-    """
-    counts: dict[dt.date, int] = {}
-    days = []
-    for d in doses:
-        day = local_date(d.given_at, tz)
-        if (start is not None and day < start) or (end is not None and day > end):
-            continue
-        days.append(day)
-        counts[month_start(day)] = counts.get(month_start(day), 0) + d.vials
-    first = start if start is not None else min(days, default=None)
-    last = end if end is not None else max(days, default=None)
-    if first is None or last is None:
-        return {}
-    return {month: counts.get(month, 0) for month in months_between(first, last)}

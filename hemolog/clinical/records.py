@@ -113,7 +113,6 @@ class DoseRecord:
     reason: str = PROPHYLAXIS
     half_life_hours: float | None = None
     recovery: float | None = None
-    vials: int = 0
     ref: object = field(default=None, compare=False)
 
     def __post_init__(self) -> None:

@@ -1,10 +1,10 @@
-"""The dashboard of one patient: the log read from the database into plain
-records, the clinical figures computed over them, and the charts drawn.
+"""The dashboard of one patient: the clinical figures computed over the log's
+plain records (:mod:`.log`), and the charts drawn (:mod:`.charts`).
 
 This is the Django side of the insights package: the calculations themselves
-(:mod:`.bleeding`, :mod:`.adherence`, :mod:`.factor_level`, :mod:`.consumption`)
-never see the ORM. Reading the log takes a fixed number of queries whatever
-its size, and the result is cached by the patient's ``data_version``.
+(:mod:`hemolog.clinical`) never see the ORM. Reading the log takes a fixed number
+of queries whatever its size, and the result is cached by the patient's
+``data_version``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import math
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Exists, Min, OuterRef
 from django.utils import timezone
 
 from hemolog.clinical.adherence import Adherence, adherence, default_tolerance, dosing_interval, scheduled_doses
@@ -24,10 +23,9 @@ from hemolog.clinical.bleeding import (
     TargetJoint,
     annualised_bleeding_rate,
     bleed_episodes,
-    first_entry_of,
     target_joints,
 )
-from hemolog.clinical.consumption import iu_per_kg_per_year, vials_per_month
+from hemolog.clinical.consumption import iu_per_kg_per_year
 from hemolog.clinical.factor_level import (
     LevelPoint,
     estimated_factor_level,
@@ -42,12 +40,15 @@ from hemolog.clinical.records import (
     BleedRecord,
     DoseRecord,
     ScheduleRecord,
-    WeightRecord,
 )
 from hemolog.core.dates import DateRange
 from hemolog.inventory.models import StockLot
-from hemolog.logbook.models import JOINT_SITES, BleedEpisode, Infusion, Regimen, Site
+from hemolog.logbook.models import JOINT_SITES, BleedEpisode
 from hemolog.patients.models import Patient
+
+from .charts.data import MonthChartData
+from .joints import Joint, body_order
+from .log import PatientLog, read_log, schedule_record
 
 LEVEL_CURVE_DAYS = 28
 DOSES_BEFORE_PERIOD = dt.timedelta(days=90)
@@ -56,25 +57,6 @@ CACHE_SECONDS = 60 * 60 * 24
 # recomputed at most this often; the month chart and body map only when the
 # log changes.
 NOW_SLOT_MINUTES = 15
-SIDE_LABEL = {"L": "Left", "R": "Right", "": ""}
-
-
-def joint_label(site: str, side: str) -> str:
-    name = Site(site).label.lower()
-    return f"{SIDE_LABEL.get(side, '')} {name}".strip().capitalize()
-
-
-def schedule_record(regimen: Regimen) -> ScheduleRecord:
-    """A regimen as the calculations take it."""
-    return ScheduleRecord(
-        ref=regimen.pk,
-        kind=regimen.schedule,
-        start_date=regimen.start_date,
-        end_date=regimen.end_date,
-        interval_days=regimen.interval_days,
-        weekdays=regimen.weekdays,
-        dose=regimen.dose,
-    )
 
 
 def period_figures(
@@ -105,82 +87,15 @@ def days_since(moment: dt.datetime, now: dt.datetime, tz: dt.tzinfo) -> int:
 
 
 @dataclass(frozen=True)
-class PatientLog:
-    """A patient's log as plain records, read in a fixed number of queries."""
-
-    bleeds: list[BleedRecord]
-    doses: list[DoseRecord]
-    schedules: list[ScheduleRecord]
-    weights: list[WeightRecord]
-    first_entry: dt.datetime | None
-    baseline: float
-
-
-def read_log(patient: Patient, doses_from: dt.datetime | None, until: dt.datetime) -> PatientLog:
-    """Bleeds (all, for the target-joint history), doses from ``doses_from``,
-    regimens and weights: five queries."""
-    treated = Exists(Infusion.objects.filter(bleed=OuterRef("pk")))
-    bleed_rows = (
-        BleedEpisode.objects.filter(patient=patient, started_at__lt=until)
-        .annotate(treated=treated)
-        .values_list("pk", "started_at", "resolved_at", "site", "side", "cause", "treated")
-        .order_by("started_at")
-    )
-    bleeds = [
-        BleedRecord(ref=pk, started_at=s, resolved_at=r, site=site, side=side, cause=cause, treated=t)
-        for pk, s, r, site, side, cause, t in bleed_rows
-    ]
-    dose_rows = Infusion.objects.filter(patient=patient, given_at__lt=until)
-    if doses_from:
-        dose_rows = dose_rows.filter(given_at__gte=doses_from)
-    dose_rows = dose_rows.order_by("given_at").values_list(
-        "pk",
-        "given_at",
-        "dose",
-        "reason",
-        "vials_used",
-        "product__kind",
-        "product__unit",
-        "product__default_half_life_hours",
-        "product__default_recovery",
-    )
-    doses = [
-        DoseRecord(
-            ref=pk,
-            given_at=given_at,
-            dose=dose,
-            reason=reason,
-            vials=vials,
-            product_kind=kind,
-            unit=unit,
-            half_life_hours=patient.half_life_hours or half_life,
-            recovery=patient.recovery or recovery,
-        )
-        for pk, given_at, dose, reason, vials, kind, unit, half_life, recovery in dose_rows
-    ]
-    schedules = [schedule_record(r) for r in patient.regimens.order_by("start_date")]
-    weights = [
-        WeightRecord(day=d, kg=kg)
-        for d, kg in patient.weights.order_by("measured_on").values_list("measured_on", "weight_kg")
-    ]
-    first_dose = Infusion.objects.filter(patient=patient).aggregate(first=Min("given_at"))["first"]
-    log_begins = first_entry_of(first_dose, bleeds[0].started_at if bleeds else None)
-    baseline = float(patient.baseline_factor_level or 0)
-    return PatientLog(bleeds, doses, schedules, weights, log_begins, baseline)
-
-
-@dataclass(frozen=True)
 class Stock:
     vials: int
-    units: int
-    unit: str
     days_of_prophylaxis: int | None
     next_expiry: dt.date | None
 
 
 def regimen_stock(patient: Patient, schedule: ScheduleRecord | None, product_id: int | None, today: dt.date) -> Stock:
     """Usable stock of the current regimen's product, in days of prophylaxis."""
-    lots = StockLot.objects.for_patient(patient).usable_on(today).select_related("product")
+    lots = StockLot.objects.for_patient(patient).usable_on(today)
     if product_id:
         lots = lots.filter(product_id=product_id)
     lots = list(lots)
@@ -194,8 +109,6 @@ def regimen_stock(patient: Patient, schedule: ScheduleRecord | None, product_id:
         days = math.floor(math.floor(units / schedule.dose) * days_per_dose)
     return Stock(
         vials=sum(lot.vials_on_hand for lot in lots),
-        units=units,
-        unit=lots[0].product.unit if lots else "",
         days_of_prophylaxis=days,
         next_expiry=min((lot.expires_on for lot in lots), default=None),
     )
@@ -254,7 +167,7 @@ def patient_dose_status(patient: Patient, now: dt.datetime | None = None) -> Dos
 @dataclass(frozen=True)
 class MonthRow:
     month: dt.date
-    bleeds_by_joint: dict[str, int]
+    bleeds_by_joint: dict[Joint, int]
     adherence_percent: float | None
     adherence_text: str
 
@@ -273,14 +186,24 @@ class Dashboard:
     time_below: dict[float, float] | None
     stock: Stock
     iu_per_kg_per_year: float | None
-    vials_by_month: dict[dt.date, int]
     month_rows: list[MonthRow]
-    joint_labels: list[str]
-    joint_counts: dict[tuple[str, str], int]
+    joints: list[Joint]  # with a bleed in the period, in body order
+    joint_counts: dict[Joint, int]
     level_points: list[LevelPoint]
     level_bleeds: list[tuple[dt.datetime, str]]
     dose_status: DoseStatus | None
     charts: dict = field(default_factory=dict)
+
+    def month_chart_data(self) -> MonthChartData:
+        """The numbers of the month chart: the month rows, per joint."""
+        return MonthChartData(
+            months=[row.month for row in self.month_rows],
+            bleeds_by_joint={
+                joint: [row.bleeds_by_joint.get(joint, 0) for row in self.month_rows] for joint in self.joints
+            },
+            adherence_by_month=[row.adherence_percent for row in self.month_rows],
+            target_joints=[t.joint for t in self.current_target_joints],
+        )
 
 
 def _missing_for_level(log: PatientLog) -> str:
@@ -297,7 +220,7 @@ def _missing_for_level(log: PatientLog) -> str:
 
 
 def build_dashboard(patient: Patient, period: DateRange, now: dt.datetime | None = None) -> Dashboard:
-    """Every figure and chart of the dashboard (cached; see :func:`cached_dashboard`)."""
+    """Every figure of the dashboard, its charts not drawn yet (:func:`dashboard_with_charts` draws them)."""
     tz = timezone.get_current_timezone()
     now = now or timezone.now()
     start_at, end_at = period.start_at(tz), min(period.end_at(tz), now)
@@ -315,17 +238,15 @@ def build_dashboard(patient: Patient, period: DateRange, now: dt.datetime | None
     current_targets = [t for t in all_targets if t.is_current]
 
     episodes = [e for e in bleed_episodes(log.bleeds) if start_at <= e.started_at < end_at]
-    joint_counts: dict[tuple[str, str], int] = {}
-    per_month: dict[dt.date, dict[str, int]] = {m: {} for m in period.months}
+    joint_counts: dict[Joint, int] = {}
+    per_month: dict[dt.date, dict[Joint, int]] = {m: {} for m in period.months}
     for episode in episodes:
         if episode.site not in JOINT_SITES:
             continue
         joint_counts[episode.joint] = joint_counts.get(episode.joint, 0) + 1
         month = episode.started_at.astimezone(tz).date().replace(day=1)
-        label = joint_label(episode.site, episode.side)
         per_month.setdefault(month, {})
-        per_month[month][label] = per_month[month].get(label, 0) + 1
-    joint_labels = sorted({label for counts in per_month.values() for label in counts})
+        per_month[month][episode.joint] = per_month[month].get(episode.joint, 0) + 1
     month_adherence = {m.month: m for m in adherence_result.months} if adherence_result else {}
     month_rows = []
     for month in period.months:
@@ -355,8 +276,9 @@ def build_dashboard(patient: Patient, period: DateRange, now: dt.datetime | None
         if level is not None
         else []
     )
+    # Named as the log names a bleed's site (muscles and other sites too, not only joints).
     level_bleeds = [
-        (b.started_at, joint_label(b.site, b.side) if b.side else Site(b.site).label)
+        (b.started_at, BleedEpisode(site=b.site, side=b.side).site_label)
         for b in log.bleeds
         if curve_from <= b.started_at <= now
     ]
@@ -380,11 +302,8 @@ def build_dashboard(patient: Patient, period: DateRange, now: dt.datetime | None
         iu_per_kg_per_year=iu_per_kg_per_year(log.doses, log.weights, observed_from_at, end_at, tz=tz)
         if observed_from_at < end_at
         else None,
-        vials_by_month=vials_per_month(
-            [d for d in log.doses if start_at <= d.given_at < end_at], tz=tz, start=period.start, end=period.end
-        ),
         month_rows=month_rows,
-        joint_labels=joint_labels,
+        joints=sorted(joint_counts, key=body_order),
         joint_counts=joint_counts,
         level_points=points,
         level_bleeds=level_bleeds,
@@ -407,32 +326,27 @@ def dashboard_with_charts(patient: Patient, period: DateRange, now: dt.datetime 
     """The dashboard with its charts drawn. The month chart and the body map
     are cached until the log changes, so a new 15-minute slot does not redraw
     them; the factor-level curve moves with time and is drawn each time."""
-    from . import charts  # matplotlib loads on first use, not at start-up
+    from .charts import body, level, month  # matplotlib loads on first use, not at start-up
 
     now = now or timezone.now()
     dashboard = build_dashboard(patient, period, now)
-    targets = [joint_label(t.site, t.side) for t in dashboard.current_target_joints]
-    bars = {
-        label: [row.bleeds_by_joint.get(label, 0) for row in dashboard.month_rows] for label in dashboard.joint_labels
-    }
-    adherence_line = [row.adherence_percent for row in dashboard.month_rows]
+    month_data = dashboard.month_chart_data()
+    targets = [t.joint for t in dashboard.current_target_joints]
     # Keyed by what they draw, so they change exactly when their numbers do
     # (a dose window closing, a target joint resolving), and never otherwise.
-    drawn_from = repr((dashboard.period.months, bars, adherence_line, targets, sorted(dashboard.joint_counts.items())))
+    drawn_from = repr((month_data, sorted(dashboard.joint_counts.items()), targets))
     charts_key = f"dashboard-charts:{hashlib.sha256(drawn_from.encode()).hexdigest()}"
     drawn = cache.get(charts_key)
     if drawn is None:
         drawn = {
-            "main": charts.bleeds_and_adherence_chart(
-                dashboard.period.months, bars, adherence_line, target_joints=targets
-            ),
-            "body": charts.body_map(dashboard.joint_counts, [t.joint for t in dashboard.current_target_joints]),
+            "main": month.bleeds_and_adherence_chart(month_data),
+            "body": body.body_map(dashboard.joint_counts, targets),
         }
         cache.set(charts_key, drawn, CACHE_SECONDS)
-    level = None
+    level_chart = None
     if dashboard.level_points:
-        level = charts.factor_level_chart(
+        level_chart = level.factor_level_chart(
             dashboard.level_points, dashboard.level_bleeds, timezone.get_current_timezone()
         )
-    dashboard.charts = {**drawn, "level": level}
+    dashboard.charts = {**drawn, "level": level_chart}
     return dashboard

@@ -7,8 +7,9 @@ from django.views.decorators.http import require_GET
 
 from hemolog.patients.access import access_patient
 
-from .dashboard import LEVEL_CURVE_DAYS, NOW_SLOT_MINUTES, Dashboard, cache_key, dashboard_with_charts, joint_label
+from .dashboard import LEVEL_CURVE_DAYS, NOW_SLOT_MINUTES, Dashboard, cache_key, dashboard_with_charts
 from .forms import PeriodForm
+from .joints import joint_label
 
 
 @require_GET
@@ -40,6 +41,9 @@ def _board_context(board: Dashboard) -> dict:
             {"label": joint_label(t.site, t.side), "joint": t} for t in board.target_joints if not t.is_current
         ],
         "joint_rows": _joint_rows(board),
+        "month_columns": sorted(
+            ({"joint": joint, "label": joint_label(*joint)} for joint in board.joints), key=lambda c: c["label"]
+        ),
         "level_days": LEVEL_CURVE_DAYS,
         "level_days_rows": _level_by_day(board),
     }

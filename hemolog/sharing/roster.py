@@ -21,7 +21,9 @@ from hemolog.clinical.adherence import Adherence, rounded_percent
 from hemolog.clinical.bleeding import BleedingRates, first_entry_of, target_joints
 from hemolog.clinical.records import PROPHYLAXIS, BleedRecord, DoseRecord, ScheduleRecord
 from hemolog.core.dates import DateRange
-from hemolog.insights.dashboard import days_since, joint_label, period_figures, schedule_record
+from hemolog.insights.dashboard import days_since, period_figures
+from hemolog.insights.joints import joint_label
+from hemolog.insights.log import schedule_record
 from hemolog.logbook.models import BleedEpisode, Infusion, Regimen, Site
 from hemolog.patients.models import Patient
 

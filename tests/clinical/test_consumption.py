@@ -1,17 +1,15 @@
-"""Consumption per kg and vials per month, against hand-worked cases."""
+"""Consumption per kg, against hand-worked cases."""
 
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from hemolog.clinical.consumption import emicizumab_mg_per_kg_per_week, iu_per_kg_per_year, vials_per_month
+from hemolog.clinical.consumption import emicizumab_mg_per_kg_per_week, iu_per_kg_per_year
 from hemolog.clinical.records import DoseRecord, WeightRecord
 
 UTC = dt.UTC
-LONDON = ZoneInfo("Europe/London")
 D = dt.date
 
 
@@ -19,8 +17,8 @@ def at(y, m, d, h=8) -> dt.datetime:
     return dt.datetime(y, m, d, h, tzinfo=UTC)
 
 
-def given(when, amount, kind="FVIII", unit="IU", vials=1, reason="PROPHYLAXIS") -> DoseRecord:
-    return DoseRecord(given_at=when, dose=amount, product_kind=kind, unit=unit, vials=vials, reason=reason)
+def given(when, amount, kind="FVIII", unit="IU", reason="PROPHYLAXIS") -> DoseRecord:
+    return DoseRecord(given_at=when, dose=amount, product_kind=kind, unit=unit, reason=reason)
 
 
 # 1 Jan 2024 00:00 to 1 Jul 2024 15:00 UTC = 182.625 days = half of 365.25.
@@ -57,26 +55,3 @@ def test_emicizumab_mg_per_kg_per_week():
     doses.append(given(at(2024, 1, 2), 1000))  # a factor dose does not count here
     start = dt.datetime(2024, 1, 1, tzinfo=UTC)
     assert emicizumab_mg_per_kg_per_week(doses, weights, start, start + dt.timedelta(days=28)) == pytest.approx(1.5)
-
-
-def test_vials_per_month_fills_empty_months():
-    doses = [
-        given(at(2024, 1, 3), 1000, vials=2),
-        given(at(2024, 1, 20), 1500, vials=3),
-        given(at(2024, 3, 5), 500, vials=1),
-    ]
-    assert vials_per_month(doses) == {D(2024, 1, 1): 5, D(2024, 2, 1): 0, D(2024, 3, 1): 1}
-    assert vials_per_month([]) == {}
-
-
-def test_vials_per_month_uses_the_local_day_and_the_period():
-    # 30 Jun 2024 23:30 UTC is 1 Jul 00:30 BST: June in UTC, July in London.
-    late = given(dt.datetime(2024, 6, 30, 23, 30, tzinfo=UTC), 1000, vials=2)
-    assert vials_per_month([late]) == {D(2024, 6, 1): 2}
-    assert vials_per_month([late], tz=LONDON) == {D(2024, 7, 1): 2}
-    early = given(at(2024, 5, 2), 1000, vials=4)
-    assert vials_per_month([early, late], tz=LONDON, start=D(2024, 6, 1), end=D(2024, 8, 31)) == {
-        D(2024, 6, 1): 0,
-        D(2024, 7, 1): 2,
-        D(2024, 8, 1): 0,
-    }

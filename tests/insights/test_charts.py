@@ -14,26 +14,30 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from hemolog.insights.charts import (
-    Chart,
-    bleeds_and_adherence_chart,
-    body_map,
-    factor_level_chart,
-    joint_colour,
-    joint_label,
-)
+from hemolog.insights.charts.body import body_map
+from hemolog.insights.charts.data import MonthChartData
+from hemolog.insights.charts.drawing import Chart
+from hemolog.insights.charts.level import factor_level_chart
+from hemolog.insights.charts.month import bleeds_and_adherence_chart
+from hemolog.insights.charts.style import joint_colour
+from hemolog.insights.joints import JOINTS
 
 SVG = "{http://www.w3.org/2000/svg}"
 UTC = dt.UTC
 ROOT = Path(__file__).resolve().parents[2]
 
 MONTHS = [dt.date(2025, m, 1) for m in range(1, 13)]
+LEFT_ANKLE, RIGHT_KNEE, LEFT_ELBOW, LEFT_KNEE = ("ANKLE", "L"), ("KNEE", "R"), ("ELBOW", "L"), ("KNEE", "L")
 BLEEDS = {
-    "Left ankle": [0, 1, 2, 0, 0, 1, 0, 0, 1, 0, 0, 1],
-    "Right knee": [1, 0, 0, 0, 2, 0, 0, 0, 0, 0, 1, 0],
-    "Left elbow": [0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0],
+    LEFT_ANKLE: [0, 1, 2, 0, 0, 1, 0, 0, 1, 0, 0, 1],
+    RIGHT_KNEE: [1, 0, 0, 0, 2, 0, 0, 0, 0, 0, 1, 0],
+    LEFT_ELBOW: [0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0],
 }
 ADHERENCE = [100.0, 87.5, None, 62.5, 75.0, 100.0, 92.3, 100.0, 84.6, None, 100.0, 96.2]
+
+
+def month_chart(months, bleeds, adherence=(), targets=()) -> Chart:
+    return bleeds_and_adherence_chart(MonthChartData(months, bleeds, adherence, targets))
 
 
 def parse(chart: Chart) -> ET.Element:
@@ -65,7 +69,7 @@ def round_half_up(x: float) -> int:
 
 
 def test_bleeds_chart_is_valid_svg_with_the_joints_in_the_legend():
-    chart = bleeds_and_adherence_chart(MONTHS, BLEEDS, ADHERENCE, target_joints=["Left ankle"])
+    chart = month_chart(MONTHS, BLEEDS, ADHERENCE, targets=[LEFT_ANKLE])
     words = texts(parse(chart))
     assert "Left ankle (target joint)" in words
     assert "Right knee" in words and "Left elbow" in words
@@ -74,7 +78,7 @@ def test_bleeds_chart_is_valid_svg_with_the_joints_in_the_legend():
 
 
 def test_bleeds_alt_has_the_totals_and_the_adherence_range():
-    chart = bleeds_and_adherence_chart(MONTHS, BLEEDS, ADHERENCE, target_joints=["Left ankle"])
+    chart = month_chart(MONTHS, BLEEDS, ADHERENCE, targets=[LEFT_ANKLE])
     total = sum(map(sum, BLEEDS.values()))
     values = [a for a in ADHERENCE if a is not None]
     low, high = round_half_up(min(values)), round_half_up(max(values))
@@ -88,30 +92,24 @@ def test_bleeds_alt_has_the_totals_and_the_adherence_range():
 
 
 def test_bleeds_chart_is_deterministic():
-    a = bleeds_and_adherence_chart(MONTHS, BLEEDS, ADHERENCE, ["Left ankle"])
-    b = bleeds_and_adherence_chart(MONTHS, dict(reversed(BLEEDS.items())), list(ADHERENCE), ["Left ankle"])
+    a = month_chart(MONTHS, BLEEDS, ADHERENCE, [LEFT_ANKLE])
+    b = month_chart(MONTHS, dict(reversed(BLEEDS.items())), list(ADHERENCE), [LEFT_ANKLE])
     assert a.svg == b.svg
     assert a.alt == b.alt
 
 
 def test_same_joint_same_colour_on_every_chart():
-    assert joint_colour("Left ankle") == joint_colour("left ankle") == joint_colour(joint_label("ANKLE", "L"))
-    assert joint_colour("Left ankle") != joint_colour("Right ankle")
-    assert joint_colour("Left ankle") != joint_colour("Left knee")
-    colours = {
-        joint_colour(joint_label(site, side))
-        for site in ("KNEE", "ANKLE", "ELBOW", "HIP", "SHOULDER", "WRIST")
-        for side in "LR"
-    }
-    assert len(colours) == 12
-    ankle = joint_colour("Left ankle")
-    one = bleeds_and_adherence_chart(MONTHS[:2], {"Left ankle": [1, 0]}, [])
-    two = bleeds_and_adherence_chart(MONTHS[:2], {"Right hip": [0, 2], "Left ankle": [1, 1]}, [])
+    assert joint_colour(LEFT_ANKLE) != joint_colour(("ANKLE", "R"))
+    assert joint_colour(LEFT_ANKLE) != joint_colour(LEFT_KNEE)
+    assert len({joint_colour(joint) for joint in JOINTS}) == 12
+    ankle = joint_colour(LEFT_ANKLE)
+    one = month_chart(MONTHS[:2], {LEFT_ANKLE: [1, 0]}, [])
+    two = month_chart(MONTHS[:2], {("HIP", "R"): [0, 2], LEFT_ANKLE: [1, 1]}, [])
     assert f"fill: {ankle}" in one.svg and f"fill: {ankle}" in two.svg
 
 
 def test_no_bleeds_still_draws_the_adherence_line():
-    chart = bleeds_and_adherence_chart(MONTHS, {"Left knee": [0] * 12}, ADHERENCE)
+    chart = month_chart(MONTHS, {LEFT_KNEE: [0] * 12}, ADHERENCE)
     words = texts(parse(chart))
     assert "No joint bleeds in this period" in words
     assert "No joint bleeds in this period" in chart.alt
@@ -121,16 +119,16 @@ def test_no_bleeds_still_draws_the_adherence_line():
 
 
 def test_no_adherence_means_no_line_and_no_second_axis():
-    chart = bleeds_and_adherence_chart(MONTHS, BLEEDS, [None] * 12)
+    chart = month_chart(MONTHS, BLEEDS, [None] * 12)
     words = texts(parse(chart))
     assert not any("Adherence" in w or "%" in w for w in words)
     assert "no adherence line" in chart.alt
-    assert texts(parse(bleeds_and_adherence_chart(MONTHS, BLEEDS, []))) == words
+    assert texts(parse(month_chart(MONTHS, BLEEDS, []))) == words
 
 
 def test_empty_inputs_do_not_raise():
-    parse(bleeds_and_adherence_chart([], {}, []))
-    chart = bleeds_and_adherence_chart(MONTHS[:1], {}, [])
+    parse(month_chart([], {}, []))
+    chart = month_chart(MONTHS[:1], {}, [])
     assert "No joint bleeds in this period" in chart.alt
     assert "no adherence line" in chart.alt
     parse(chart)
@@ -138,7 +136,7 @@ def test_empty_inputs_do_not_raise():
 
 def test_month_labels_are_thinned_for_long_periods():
     months = [dt.date(2016 + i // 12, i % 12 + 1, 1) for i in range(120)]
-    chart = bleeds_and_adherence_chart(months, {"Left knee": [i % 3 for i in range(120)]}, [])
+    chart = month_chart(months, {LEFT_KNEE: [i % 3 for i in range(120)]}, [])
     words = texts(parse(chart))
     years = [w for w in words if re.fullmatch(r"20\d\d", w)]
     assert 2 <= len(years) <= 7
@@ -146,27 +144,33 @@ def test_month_labels_are_thinned_for_long_periods():
     assert "Jan 2016 to Dec 2025" in chart.alt
 
     # A year: every other month, the year under the first label.
-    words = texts(parse(bleeds_and_adherence_chart(MONTHS, BLEEDS, ADHERENCE)))
+    words = texts(parse(month_chart(MONTHS, BLEEDS, ADHERENCE)))
     assert [w for w in words if w in {"Jan", "Feb", "Mar", "Apr", "May", "Nov", "Dec"}] == ["Jan", "Mar", "May", "Nov"]
     assert "2025" in words
 
 
-def test_caller_text_is_escaped():
-    label = 'Knee <b>"odd"</b> & $x$'
-    chart = bleeds_and_adherence_chart(MONTHS[:2], {label: [1, 2]}, [])
-    assert label in texts(parse(chart))
-    assert label in chart.alt
+def test_the_month_chart_names_the_joints_and_marks_quiet_target_joints():
+    chart = month_chart(MONTHS[:2], {("SHOULDER", "R"): [1, 2], ("WRIST", "L"): [0, 1]}, [], [("HIP", "L")])
+    assert {"Right shoulder", "Left wrist"} <= set(texts(parse(chart)))
+    assert "Right shoulder 3, Left wrist 1" in chart.alt
+    assert "No bleeds in target joint Left hip." in chart.alt
 
 
 def test_malformed_input_is_refused():
     with pytest.raises(ValueError):
-        bleeds_and_adherence_chart(MONTHS, {"Left knee": [1, 2]}, ADHERENCE)
+        month_chart(MONTHS, {LEFT_KNEE: [1, 2]}, ADHERENCE)
     with pytest.raises(ValueError):
-        bleeds_and_adherence_chart(MONTHS, BLEEDS, ADHERENCE[:3])
+        month_chart(MONTHS, BLEEDS, ADHERENCE[:3])
     with pytest.raises(ValueError):
-        bleeds_and_adherence_chart(MONTHS[:1], {"Left knee": [-1]}, [])
+        month_chart(MONTHS[:1], {LEFT_KNEE: [-1]}, [])
     with pytest.raises(ValueError):
-        bleeds_and_adherence_chart(MONTHS[:1], {}, [140.0])
+        month_chart(MONTHS[:1], {}, [140.0])
+    with pytest.raises(ValueError):
+        month_chart(MONTHS[:1], {("NOSE", ""): [1]}, [])
+    with pytest.raises(ValueError):
+        month_chart(MONTHS[:1], {}, [], [("KNEE", "X")])
+    with pytest.raises(ValueError):
+        month_chart(list(reversed(MONTHS)), {}, [])
 
 
 # ---------------------------------------------------------------------------
@@ -213,6 +217,13 @@ def test_factor_level_chart_without_points_says_why():
     assert "Left knee" in chart.alt
     parse(factor_level_chart([], [], UTC))
     parse(factor_level_chart(level_points(), [], UTC, thresholds=()))
+
+
+def test_caller_text_is_escaped():
+    label = 'Knee <b>"odd"</b> & $x$'
+    chart = factor_level_chart(level_points(), [(T0 + 30 * H, label)], UTC)
+    parse(chart)
+    assert label in chart.alt  # and so in the <title>, which parse() compares with alt
 
 
 def test_factor_level_chart_refuses_naive_datetimes():
@@ -285,7 +296,7 @@ def test_body_map_refuses_unknown_joints():
 
 def test_charts_on_one_page_share_no_id():
     charts = [
-        bleeds_and_adherence_chart(MONTHS, BLEEDS, ADHERENCE),
+        month_chart(MONTHS, BLEEDS, ADHERENCE),
         factor_level_chart(level_points(), [(T0 + 30 * H, "Right ankle")], UTC),
         body_map({("KNEE", "L"): 2}),
     ]
@@ -300,19 +311,20 @@ def test_charts_on_one_page_share_no_id():
 def test_drawing_needs_no_pyplot_no_django_and_is_the_same_in_a_new_process():
     code = (
         "import sys, hashlib, datetime, datetime as dt\n"
-        "from hemolog.insights import charts\n"
+        "from hemolog.insights.charts import body, level, month\n"
+        "from hemolog.insights.charts.data import MonthChartData\n"
         f"months = {MONTHS!r}\n"
-        f"c = charts.bleeds_and_adherence_chart(months, {BLEEDS!r}, {ADHERENCE!r}, ['Left ankle'])\n"
+        f"c = month.bleeds_and_adherence_chart(MonthChartData(months, {BLEEDS!r}, {ADHERENCE!r}, [('ANKLE', 'L')]))\n"
         "p = [(dt.datetime(2025, 3, 1, h, tzinfo=dt.UTC), 30.0 / (h + 1)) for h in range(20)]\n"
-        "charts.factor_level_chart(p, [(p[3][0], 'Left knee')], dt.UTC)\n"
-        "charts.body_map({('KNEE', 'L'): 3})\n"
+        "level.factor_level_chart(p, [(p[3][0], 'Left knee')], dt.UTC)\n"
+        "body.body_map({('KNEE', 'L'): 3})\n"
         "print(hashlib.sha256(c.svg.encode()).hexdigest())\n"
         "sys.exit(('matplotlib.pyplot' in sys.modules) + 2 * ('django' in sys.modules))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
 
-    here = bleeds_and_adherence_chart(MONTHS, BLEEDS, ADHERENCE, ["Left ankle"])
+    here = month_chart(MONTHS, BLEEDS, ADHERENCE, [LEFT_ANKLE])
     assert result.stdout.strip() == hashlib.sha256(here.svg.encode()).hexdigest()
 
 
@@ -324,10 +336,10 @@ def test_the_package_does_not_import_the_charts():
 def test_drawing_from_several_threads_gives_the_same_svg():
     from concurrent.futures import ThreadPoolExecutor
 
-    expected = bleeds_and_adherence_chart(MONTHS, BLEEDS, ADHERENCE).svg
+    expected = month_chart(MONTHS, BLEEDS, ADHERENCE).svg
     level = factor_level_chart(level_points(), [], UTC).svg
     with ThreadPoolExecutor(max_workers=4) as pool:
-        jobs = [pool.submit(bleeds_and_adherence_chart, MONTHS, BLEEDS, ADHERENCE) for _ in range(4)]
+        jobs = [pool.submit(month_chart, MONTHS, BLEEDS, ADHERENCE) for _ in range(4)]
         jobs += [pool.submit(factor_level_chart, level_points(), [], UTC) for _ in range(4)]
         results = [job.result().svg for job in jobs]
     assert results == [expected] * 4 + [level] * 4

@@ -11,8 +11,10 @@ from django.utils import timezone
 
 from hemolog.clinical.factor_level import estimated_factor_level
 from hemolog.core.dates import DateRange
-from hemolog.insights import charts
-from hemolog.insights.dashboard import build_dashboard, dashboard_with_charts, patient_dose_status, read_log
+from hemolog.insights.charts.data import MonthChartData
+from hemolog.insights.charts.month import bleeds_and_adherence_chart
+from hemolog.insights.dashboard import build_dashboard, dashboard_with_charts, patient_dose_status
+from hemolog.insights.log import read_log
 from hemolog.inventory.models import Product
 from hemolog.logbook.models import BleedEpisode, Infusion
 from hemolog.logbook.services import record_infusion
@@ -152,10 +154,12 @@ def test_the_cached_month_chart_matches_the_table_beside_it(patient):
     dashboard_with_charts(patient, period, dt.datetime(2025, 3, 10, 10, tzinfo=UTC))
     later = dashboard_with_charts(patient, period, dt.datetime(2025, 3, 10, 14, tzinfo=UTC))
     assert later.month_rows[-1].adherence_text == "4 of 5"
-    drawn_from_the_table = charts.bleeds_and_adherence_chart(
-        later.period.months,
-        {label: [row.bleeds_by_joint.get(label, 0) for row in later.month_rows] for label in later.joint_labels},
-        [row.adherence_percent for row in later.month_rows],
+    drawn_from_the_table = bleeds_and_adherence_chart(
+        MonthChartData(
+            later.period.months,
+            {joint: [row.bleeds_by_joint.get(joint, 0) for row in later.month_rows] for joint in later.joints},
+            [row.adherence_percent for row in later.month_rows],
+        )
     )
     assert later.charts["main"].alt == drawn_from_the_table.alt
 

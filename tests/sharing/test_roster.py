@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from hemolog.insights.dashboard import joint_label
+from hemolog.insights.joints import joint_label
 from hemolog.patients.models import PatientAccess
 from tests import factories
 

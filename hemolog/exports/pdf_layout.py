@@ -1,0 +1,164 @@
+"""The clinic report's look: fonts, paragraph styles, tables and the page
+furniture (the patient and date range at the top and bottom of every page,
+"Page n of N").
+
+Text is set in DejaVu Sans (shipped with matplotlib), embedded, so any name
+prints, not only Latin-1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+
+import matplotlib
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import cm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+from reportlab.platypus import Frame, Paragraph, Table, TableStyle
+
+PORTRAIT = A4
+LANDSCAPE = landscape(A4)  # the logs: wide enough for every column and the notes
+FONT = "HemologSans"
+FONT_BOLD = "HemologSans-Bold"
+MARGIN = 2 * cm
+INK = colors.HexColor("#212529")
+MUTED = colors.HexColor("#6c757d")
+RULE = colors.HexColor("#dee2e6")
+HEADER_FILL = colors.HexColor("#e9ecef")
+STRIPE = colors.HexColor("#f8f9fa")
+BRAND = colors.HexColor("#8b1a1a")
+
+
+@cache
+def _register_fonts() -> None:
+    folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    pdfmetrics.registerFont(TTFont(FONT, str(folder / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(folder / "DejaVuSans-Bold.ttf")))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
+
+
+@cache
+def styles() -> dict[str, ParagraphStyle]:
+    _register_fonts()
+    body = ParagraphStyle("body", fontName=FONT, fontSize=9, leading=12, textColor=INK, alignment=TA_LEFT)
+    return {
+        "title": ParagraphStyle("title", parent=body, fontName=FONT_BOLD, fontSize=16, leading=20, spaceAfter=2),
+        "subtitle": ParagraphStyle("subtitle", parent=body, textColor=MUTED, spaceAfter=10),
+        "h2": ParagraphStyle(
+            "h2", parent=body, fontName=FONT_BOLD, fontSize=11.5, leading=15, spaceBefore=8, spaceAfter=4
+        ),
+        "body": body,
+        "small": ParagraphStyle("small", parent=body, fontSize=7.5, leading=9.5, textColor=MUTED),
+        "cell": ParagraphStyle("cell", parent=body, fontSize=7.5, leading=9),
+        "label": ParagraphStyle("label", parent=body, textColor=MUTED),
+    }
+
+
+def esc(value: object) -> str:
+    """Text for a reportlab Paragraph, which reads a little HTML."""
+    return html.escape(str(value), quote=False)
+
+
+def local(value: dt.datetime | None, tz: dt.tzinfo, fmt: str = "%d %b %Y %H:%M") -> str:
+    return value.astimezone(tz).strftime(fmt) if value else ""
+
+
+def rate(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}"
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+class NumberedCanvas(canvas.Canvas):
+    """Holds each page until the end, then writes "Page n of N" on all of them."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict] = []
+
+    def showPage(self):  # noqa: N802 (reportlab's name)
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self):
+        total = len(self._pages)
+        for number, state in enumerate(self._pages, start=1):
+            self.__dict__.update(state)
+            self.setFont(FONT, 7.5)
+            self.setFillColor(MUTED)
+            self.drawRightString(self._pagesize[0] - MARGIN, MARGIN - 0.9 * cm, f"Page {number} of {total}")
+            super().showPage()
+        super().save()
+
+
+def page_furniture(title: str, footer: str):
+    """The onPage callback: the patient and date range at the top and bottom of every page."""
+
+    def draw(pdf: canvas.Canvas, doc) -> None:
+        width, height = doc.pageTemplate.pagesize
+        pdf.saveState()
+        pdf.setStrokeColor(RULE)
+        pdf.setLineWidth(0.5)
+        top = height - MARGIN + 0.5 * cm
+        pdf.setFont(FONT_BOLD, 8)
+        pdf.setFillColor(BRAND)
+        pdf.drawString(MARGIN, top + 0.15 * cm, "Hemolog")
+        pdf.setFont(FONT, 8)
+        pdf.setFillColor(INK)
+        pdf.drawRightString(width - MARGIN, top + 0.15 * cm, title)
+        pdf.line(MARGIN, top, width - MARGIN, top)
+        bottom = MARGIN - 0.55 * cm
+        pdf.line(MARGIN, bottom, width - MARGIN, bottom)
+        pdf.setFont(FONT, 7.5)
+        pdf.setFillColor(MUTED)
+        pdf.drawString(MARGIN, MARGIN - 0.9 * cm, footer)
+        pdf.restoreState()
+
+    return draw
+
+
+def table(rows: Sequence[Sequence], widths: Sequence[float], *, header: bool = True) -> Table:
+    result = Table(list(rows), colWidths=list(widths), repeatRows=1 if header else 0)
+    style = [
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("FONTSIZE", (0, 0), (-1, -1), 7.5),
+        ("LEADING", (0, 0), (-1, -1), 9),
+        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
+    ]
+    if header:
+        style += [
+            ("FONTNAME", (0, 0), (-1, 0), FONT_BOLD),
+            ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+            ("LINEBELOW", (0, 0), (-1, 0), 0.75, MUTED),
+            ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, STRIPE]),
+        ]
+    result.setStyle(TableStyle(style))
+    return result
+
+
+def cell(value: str, fits: int = 0):
+    """Plain text when it fits its column (fast), else a Paragraph that wraps."""
+    if not value:
+        return ""
+    return value if len(value) <= fits else Paragraph(esc(value), styles()["cell"])
+
+
+def frame(size: tuple[float, float]) -> Frame:
+    return Frame(MARGIN, MARGIN, size[0] - 2 * MARGIN, size[1] - 2 * MARGIN, leftPadding=0, rightPadding=0)
