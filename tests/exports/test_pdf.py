@@ -5,11 +5,17 @@ repeated on each page they run over."""
 import datetime as dt
 import io
 import re
+import struct
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from pypdf import PdfReader
 
+from hemolog.core.dates import DateRange
+from hemolog.exports.chart_png import DPI, WIDTH_IN, month_chart_png
+from hemolog.insights.charts.month import bleeds_and_adherence_chart
+from hemolog.insights.dashboard import build_dashboard
 from hemolog.logbook.models import BleedEpisode, Infusion
 from hemolog.logbook.services import record_infusion
 from tests import factories
@@ -125,6 +131,21 @@ def test_the_summary_page_carries_the_chart_as_an_image(report):
     images = list(first.images)
     assert len(images) == 1
     assert images[0].image.width > 1000  # drawn at 200 dpi for print
+
+
+def test_the_chart_is_the_dashboards_figure_at_print_size(report, year):
+    """One figure builder: the PNG has the dashboard SVG's height (the same legend
+    rows) at the report's width, and is the image the report prints."""
+    board = build_dashboard(year, DateRange(dt.date(2025, 1, 1), dt.date(2025, 12, 31)), timezone.now())
+    data = board.month_chart_data()
+    assert [joint for joint, _ in data.bars] == [("KNEE", "R"), ("ANKLE", "L")]
+    png, height = month_chart_png(data)
+    size = struct.unpack(">II", png[16:24])  # the PNG's IHDR: width, height in pixels
+    assert size == (round(WIDTH_IN * DPI), round(height * DPI))
+    assert PdfReader(io.BytesIO(report)).pages[0].images[0].image.size == size
+    svg = bleeds_and_adherence_chart(data).svg
+    svg_height_pt = float(re.search(r'viewBox="0 0 [\d.]+ ([\d.]+)"', svg).group(1))
+    assert svg_height_pt / 72 == pytest.approx(height, abs=0.01)
 
 
 def test_the_logs_follow_with_repeated_headers(report):
