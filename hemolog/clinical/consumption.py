@@ -1,12 +1,11 @@
-"""Product consumption: factor IU per kg per year, emicizumab mg per kg per week.
+"""Product consumption: factor IU per kg per year.
 
-Sources: WFH Guidelines for the Management of Hemophilia, 3rd ed., 2020 (Srivastava
+Source: WFH Guidelines for the Management of Hemophilia, 3rd ed., 2020 (Srivastava
 et al., Haemophilia 2020;26 Suppl 6) express factor use per kg of body weight (IU/kg,
-annual consumption in IU/kg/year) and emicizumab in mg/kg per week (1.5 mg/kg weekly,
-3 mg/kg every 2 weeks or 6 mg/kg every 4 weeks are all 1.5 mg/kg/week).
+annual consumption in IU/kg/year).
 
-Units are never mixed: factor IU and emicizumab mg are separate figures, and bypassing
-agents (aPCC units, rFVIIa mg) are left out of the FVIII/FIX figure by default.
+Units are never mixed: emicizumab (mg) and bypassing agents (aPCC units, rFVIIa mg)
+are left out of the FVIII/FIX figure by default.
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ import datetime as dt
 from collections.abc import Collection, Iterable, Sequence
 
 from .dates import elapsed_days, local_date, utc
-from .records import EMICIZUMAB, FIX, FVIII, IU, MG, DoseRecord, WeightRecord, weight_on
+from .records import FIX, FVIII, IU, DoseRecord, WeightRecord, weight_on
 
 DAYS_PER_YEAR = 365.25
 FACTOR_KINDS: frozenset[str] = frozenset({FVIII, FIX})
@@ -60,7 +59,7 @@ def iu_per_kg_per_year(
     ``Σ (dose_i ÷ kg_i) ÷ (days ÷ 365.25)`` over FVIII and FIX doses in IU (any reason:
     prophylaxis, bleeds and procedures all use product), each divided by the weight on
     its own day (a growing child's early doses by the early weight). Emicizumab (mg) is
-    excluded; see :func:`emicizumab_mg_per_kg_per_week`. 0.0 if nothing was used; None
+    excluded. 0.0 if nothing was used; None
     if the period is empty or no weight was ever recorded.
     """
     result = _per_kg_total(doses, weights, start, end, IU, kinds, tz)
@@ -68,26 +67,3 @@ def iu_per_kg_per_year(
         return None
     per_kg, days = result
     return per_kg / (days / DAYS_PER_YEAR)
-
-
-def emicizumab_mg_per_kg_per_week(
-    doses: Iterable[DoseRecord],
-    weights: Sequence[WeightRecord],
-    start: dt.datetime,
-    end: dt.datetime,
-    *,
-    tz: dt.tzinfo | None = None,
-) -> float | None:
-    """Emicizumab used per kg per week over ``[start, end)``, comparable across regimens.
-
-    Source: WFH Guidelines 3rd ed. 2020 — maintenance 1.5 mg/kg weekly, 3 mg/kg every 2
-    weeks or 6 mg/kg every 4 weeks, each 1.5 mg/kg/week (loading: 3 mg/kg weekly × 4).
-
-    ``Σ (mg_i ÷ kg_i) ÷ (days ÷ 7)``; None if the period is empty or no weight was ever
-    recorded.
-    """
-    result = _per_kg_total(doses, weights, start, end, MG, frozenset({EMICIZUMAB}), tz)
-    if result is None:
-        return None
-    per_kg, days = result
-    return per_kg / (days / 7)

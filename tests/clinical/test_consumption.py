@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from hemolog.clinical.consumption import emicizumab_mg_per_kg_per_week, iu_per_kg_per_year
+from hemolog.clinical.consumption import iu_per_kg_per_year
 from hemolog.clinical.records import DoseRecord, WeightRecord
 
 UTC = dt.UTC
@@ -46,12 +46,3 @@ def test_iu_per_kg_per_year_edges():
     assert iu_per_kg_per_year([], WEIGHTS, *HALF_YEAR) == 0.0  # nothing used
     assert iu_per_kg_per_year([given(at(2024, 1, 10), 1000)], [], *HALF_YEAR) is None  # no weight recorded
     assert iu_per_kg_per_year([given(at(2024, 1, 10), 1000)], WEIGHTS, HALF_YEAR[0], HALF_YEAR[0]) is None
-
-
-def test_emicizumab_mg_per_kg_per_week():
-    # Four weekly doses of 30 mg at 20 kg (1.5 mg/kg each) over 28 days: 6 mg/kg / 4 weeks = 1.5.
-    weights = [WeightRecord(day=D(2024, 1, 1), kg=20)]
-    doses = [given(at(2024, 1, 1) + dt.timedelta(weeks=w), 30, kind="EMICIZUMAB", unit="mg") for w in range(4)]
-    doses.append(given(at(2024, 1, 2), 1000))  # a factor dose does not count here
-    start = dt.datetime(2024, 1, 1, tzinfo=UTC)
-    assert emicizumab_mg_per_kg_per_week(doses, weights, start, start + dt.timedelta(days=28)) == pytest.approx(1.5)
