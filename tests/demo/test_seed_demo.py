@@ -16,8 +16,12 @@ from django.db.models import Max
 from django.utils import timezone
 
 from hemolog.accounts.models import User
-from hemolog.demo import household as demo
+from hemolog.clinical.adherence import scheduled_doses
+from hemolog.demo.household import CLINICIAN_EMAIL, HOUSEHOLD_EMAILS, PARENT_EMAIL, build_household
+from hemolog.demo.people import DEMO_PASSWORD
+from hemolog.demo.scale import extra_email
 from hemolog.exports.recall import find_lot
+from hemolog.insights.dashboard import Period, build_dashboard, schedule_record
 from hemolog.inventory.models import StockLot, StockMovement
 from hemolog.logbook.models import JOINT_SITES, LATERAL_SITES, MUSCLE_SITES, BleedEpisode, Infusion, Regimen
 from hemolog.patients.models import Patient, PatientAccess, WeightMeasurement
@@ -92,7 +96,7 @@ def household(db):
 
 
 def test_household_accounts_and_who_sees_whom(household):
-    parent, caregiver, adult, clinician = (user(email) for email in demo.HOUSEHOLD_EMAILS)
+    parent, caregiver, adult, clinician = (user(email) for email in HOUSEHOLD_EMAILS)
     assert names(Patient.objects.visible_to(parent)) == {"Leo Berg", "Sam Berg"}
     assert set(PatientAccess.objects.filter(user=parent).values_list("role", flat=True)) == {"OWNER"}
     assert names(Patient.objects.visible_to(caregiver)) == {"Leo Berg", "Sam Berg"}
@@ -107,10 +111,10 @@ def test_household_accounts_and_who_sees_whom(household):
 
     # One password, hashed once, that logs every demo account in.
     assert len(set(User.objects.values_list("password", flat=True))) == 1
-    for email in demo.HOUSEHOLD_EMAILS:
-        assert authenticate(email=email, password=demo.DEMO_PASSWORD) == user(email)
+    for email in HOUSEHOLD_EMAILS:
+        assert authenticate(email=email, password=DEMO_PASSWORD) == user(email)
         assert email in household
-    assert demo.DEMO_PASSWORD in household
+    assert DEMO_PASSWORD in household
 
 
 def test_prophylaxis_follows_the_regimens_with_some_missed_doses(household):
@@ -148,6 +152,23 @@ def test_prophylaxis_follows_the_regimens_with_some_missed_doses(household):
     for dose in daniel.infusions.prophylactic():
         assert 40 <= dose.dose / weight_on(weights, dose.given_at.astimezone(berlin).date()) <= 50
     assert set(daniel.infusions.values_list("given_by", flat=True)) == {"SELF"}
+
+
+def test_every_prophylactic_dose_falls_on_a_day_the_dashboard_schedules(household):
+    """The demo's doses come from the adherence module's schedule, so the dashboard
+    matches each to a scheduled dose: only the doses the demo skipped count as missed."""
+    now = timezone.now()
+    for p in Patient.objects.all():
+        tz = owner_tz(p)
+        today = now.astimezone(tz).date()
+        schedules = [schedule_record(r) for r in p.regimens.order_by("start_date")]
+        days = {s.day for s in scheduled_doses(schedules, schedules[0].start_date, today, tz)}
+        doses = list(p.infusions.prophylactic())
+        assert {d.given_at.astimezone(tz).date() for d in doses} <= days, p
+        with timezone.override(tz):
+            adherence = build_dashboard(p, Period(schedules[0].start_date, today, "all"), now).adherence
+        assert (adherence.taken, adherence.unscheduled) == (len(doses), 0), p
+        assert 0.8 <= adherence.taken / adherence.scheduled < 0.98, adherence.summary
 
 
 def test_bleeds_concentrate_in_a_target_joint_and_are_treated(household):
@@ -208,15 +229,15 @@ def test_once_creates_the_household_then_only_prints_the_logins(db):
 
     again = seed("--once")
     assert row_counts() == created
-    assert "Created" not in again and demo.PARENT_EMAIL in again
+    assert "Created" not in again and PARENT_EMAIL in again
 
     rerun = seed()  # without --once: says so, no IntegrityError
-    assert "exists already" in rerun and demo.CLINICIAN_EMAIL in rerun
+    assert "exists already" in rerun and CLINICIAN_EMAIL in rerun
     assert row_counts() == created
 
 
 def test_a_taken_demo_address_stops_the_command_without_creating_anything(db):
-    User.objects.create_user(email=demo.CLINICIAN_EMAIL, password="someone-else-s-password")
+    User.objects.create_user(email=CLINICIAN_EMAIL, password="someone-else-s-password")
     with pytest.raises(CommandError, match="taken"):
         seed()
     assert Patient.objects.count() == 0
@@ -229,7 +250,7 @@ def test_extra_patients_each_have_an_owner_and_a_log(household):
     extra = Patient.objects.exclude(pk__in=before)
     assert extra.count() == 3
     owners = PatientAccess.objects.filter(patient__in=extra)
-    assert sorted(owners.values_list("user__email", "role")) == [(demo.extra_email(n), "OWNER") for n in (1, 2, 3)]
+    assert sorted(owners.values_list("user__email", "role")) == [(extra_email(n), "OWNER") for n in (1, 2, 3)]
     year_ago = timezone.now() - dt.timedelta(days=367)
     for p in extra:
         assert p.infusions.exists() and p.stock_lots.exists()
@@ -239,7 +260,7 @@ def test_extra_patients_each_have_an_owner_and_a_log(household):
     assert_ledger_consistent(extra)
 
     seed("--patients", "2", "--years", "1")  # numbered on from the last owner
-    assert User.objects.filter(email__in=[demo.extra_email(4), demo.extra_email(5)]).count() == 2
+    assert User.objects.filter(email__in=[extra_email(4), extra_email(5)]).count() == 2
     assert Patient.objects.count() == 3 + 5
 
 
@@ -247,7 +268,7 @@ def test_the_same_seed_builds_the_same_log(db):
     now = timezone.now()
 
     def log(seed: int):
-        records = demo.build_household(now, seed, password_hash="unused")
+        records = build_household(now, seed, password_hash="unused")
         return [(i.patient.display_name, i.given_at, i.dose, i.reason) for i in records.infusions]
 
     assert log(1) == log(1)

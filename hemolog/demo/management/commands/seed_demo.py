@@ -12,7 +12,10 @@ import time
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from hemolog.accounts.models import User
-from hemolog.demo import household as demo
+from hemolog.demo.household import HOUSEHOLD_EMAILS, create_household, household_exists, household_logins
+from hemolog.demo.log import DEFAULT_SEED, catalogue
+from hemolog.demo.people import DEMO_PASSWORD
+from hemolog.demo.scale import create_extra_patients, extra_email, extra_owner_count, next_extra_number
 
 
 class Command(BaseCommand):
@@ -38,7 +41,7 @@ class Command(BaseCommand):
             "--years", type=int, default=2, metavar="Y", help="Years of log for each of the N patients (default 2)."
         )
         parser.add_argument(
-            "--seed", type=int, default=demo.DEFAULT_SEED, help="Seed of the random generator (default %(default)s)."
+            "--seed", type=int, default=DEFAULT_SEED, help="Seed of the random generator (default %(default)s)."
         )
 
     def handle(self, *args, once: bool, patients: int, years: int, seed: int, **options) -> None:
@@ -46,23 +49,23 @@ class Command(BaseCommand):
             raise CommandError("--patients must be between 0 and 100000.")
         if not 1 <= years <= 50:
             raise CommandError("--years must be between 1 and 50.")
-        if not demo.catalogue():
+        if not catalogue():
             raise CommandError("The product catalogue is empty: run `manage.py migrate` first.")
 
-        if demo.household_exists():
+        if household_exists():
             if once:
                 self.print_logins()
                 return
             self.stdout.write("The demo household exists already: not creating it again.")
         else:
-            taken = User.objects.filter(email__in=demo.HOUSEHOLD_EMAILS).values_list("email", flat=True)
+            taken = User.objects.filter(email__in=HOUSEHOLD_EMAILS).values_list("email", flat=True)
             if taken:
                 raise CommandError(
                     f"Some demo e-mail addresses are taken by other accounts ({', '.join(sorted(taken))}): "
                     "delete those accounts, or use a fresh database."
                 )
             began = time.perf_counter()
-            saved = demo.create_household(seed=seed)
+            saved = create_household(seed=seed)
             self.stdout.write(
                 self.style.SUCCESS(f"Created the demo household in {time.perf_counter() - began:.1f} s: ")
                 + self.describe(saved)
@@ -70,7 +73,7 @@ class Command(BaseCommand):
 
         if patients:
             began = time.perf_counter()
-            saved, numbers = demo.create_extra_patients(patients, years, seed=seed)
+            saved, numbers = create_extra_patients(patients, years, seed=seed)
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Created {patients} more patients with {years} years of log each "
@@ -95,13 +98,11 @@ class Command(BaseCommand):
 
     def print_logins(self) -> None:
         self.stdout.write("")
-        self.stdout.write(self.style.MIGRATE_HEADING(f"Demo logins (password for all: {demo.DEMO_PASSWORD})"))
-        width = max(len(email) for email, _ in demo.household_logins())
-        for email, who in demo.household_logins():
+        self.stdout.write(self.style.MIGRATE_HEADING(f"Demo logins (password for all: {DEMO_PASSWORD})"))
+        width = max(len(email) for email, _ in household_logins())
+        for email, who in household_logins():
             self.stdout.write(f"  {email:<{width}}  {who}")
-        extra = demo.extra_owner_count()
+        extra = extra_owner_count()
         if extra:
-            last = demo.next_extra_number() - 1
-            self.stdout.write(
-                f"  {demo.extra_email(1)} … {demo.extra_email(last)}  {extra} more owners, one patient each"
-            )
+            last = next_extra_number() - 1
+            self.stdout.write(f"  {extra_email(1)} … {extra_email(last)}  {extra} more owners, one patient each")
