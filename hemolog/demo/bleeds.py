@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from hemolog.demo.context import DosePlan, LogContext
+from hemolog.demo.context import DosePlan, Line, LogContext
 from hemolog.demo.prophylaxis import Prophylaxis
 from hemolog.demo.weights import Weights
 from hemolog.inventory.models import HalfLifeClass, ProductKind
@@ -182,20 +182,22 @@ class Bleeds:
             if at >= self.ctx.cutoff or (i and at >= resolved):
                 break
             vials = bleed_vials(size, product.kind, bleed.severity, kg, follow_up=i > 0)
-            doses.append(
-                DosePlan(
-                    at=at,
-                    product=brand,
-                    dose=Decimal(vials * size),
-                    reason=Reason.BLEED,
-                    line=line,
-                    vials=vials,
-                    given_by=self.ctx.given_by(day),
-                    bleed=bleed,
-                    notes="Follow-up dose" if i else "",
-                )
-            )
+            doses.append(self.home_dose(line, vials, at, day, Reason.BLEED, bleed, "Follow-up dose" if i else ""))
         return doses
+
+    def home_dose(
+        self,
+        line: Line,
+        vials: int,
+        at: dt.datetime,
+        day: dt.date,
+        reason: str,
+        bleed: BleedEpisode | None = None,
+        notes: str = "",
+    ) -> DosePlan:
+        """``vials`` from his home stock of ``line``, given by a caregiver or himself (his age on ``day``)."""
+        brand, size = line
+        return DosePlan(at, brand, Decimal(vials * size), reason, line, vials, self.ctx.given_by(day), bleed, notes)
 
     def clinic_dose(self, bleed: BleedEpisode, group: str, first: dt.datetime) -> list[DosePlan]:
         """On emicizumab: a joint or muscle bleed that is not mild is treated at the centre, from its stock."""
@@ -220,17 +222,6 @@ class Bleeds:
                 continue
             brand, size = line
             vials = bleed_vials(size, self.ctx.products[brand].kind, BleedSeverity.MODERATE, self.weights.on(day))
-            doses.append(
-                DosePlan(
-                    at=at,
-                    product=brand,
-                    dose=Decimal(vials * size),
-                    reason=Reason.PRE_PROCEDURE,
-                    line=line,
-                    vials=vials,
-                    given_by=self.ctx.given_by(day),
-                    notes="Before a tooth extraction",
-                )
-            )
+            doses.append(self.home_dose(line, vials, at, day, Reason.PRE_PROCEDURE, notes="Before a tooth extraction"))
             doses += self.add_bleed(day + dt.timedelta(days=1), Site.MOUTH, Side.NONE, Cause.POST_PROCEDURE)[0]
         return doses

@@ -22,13 +22,16 @@ def years_between(earlier: dt.date, later: dt.date) -> float:
     return (later - earlier).days / 365.25
 
 
+Line = tuple[str, int]  # (brand, vial size): the home stock a dose takes all its vials from
+
+
 @dataclass
 class DosePlan:
     at: dt.datetime
     product: str
     dose: Decimal
     reason: str
-    line: tuple[str, int] | None  # (brand, vial size) of the home stock; None: given at the clinic, from its stock
+    line: Line | None  # None: given at the clinic, from its stock
     vials: int
     given_by: str
     bleed: BleedEpisode | None = None

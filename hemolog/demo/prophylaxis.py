@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from hemolog.clinical.adherence import scheduled_doses
 from hemolog.clinical.records import ScheduleRecord
-from hemolog.demo.context import DosePlan, LogContext
+from hemolog.demo.context import DosePlan, Line, LogContext
 from hemolog.demo.profile import Phase
 from hemolog.demo.weights import Weights
 from hemolog.insights.dashboard import schedule_record
@@ -38,7 +38,7 @@ class RegimenPlan:
     vials_per_dose: int  # factor; emicizumab vials follow each dose
 
     @property
-    def line(self) -> tuple[str, int]:
+    def line(self) -> Line:
         return (self.phase.product, self.vial_size)
 
     @property
@@ -132,7 +132,7 @@ class Prophylaxis:
                 return plan
         return None
 
-    def home_bleed_line(self, day: dt.date) -> tuple[str, int] | None:
+    def home_bleed_line(self, day: dt.date) -> Line | None:
         """Which stock treats a bleed at home: the factor regimen's; without a regimen,
         the on-demand product's; with emicizumab, none (the clinic treats it)."""
         plan = self.plan_on(day)
@@ -141,7 +141,7 @@ class Prophylaxis:
         return self.on_demand_line if self.ctx.p.on_demand else None
 
     @property
-    def on_demand_line(self) -> tuple[str, int]:
+    def on_demand_line(self) -> Line:
         product = self.ctx.products[self.ctx.p.on_demand]
         kg = self.weights.on(self.ctx.p.log_start)
         size, _ = choose_factor_dose(product.vial_size_list, kg, 35, 20, 60)

@@ -16,7 +16,7 @@ import math
 from dataclasses import dataclass
 
 from hemolog.demo.bleeds import bleed_vials
-from hemolog.demo.context import DosePlan, LogContext
+from hemolog.demo.context import DosePlan, Line, LogContext
 from hemolog.demo.prophylaxis import Prophylaxis
 from hemolog.demo.weights import Weights
 from hemolog.inventory.models import StockLot, StockMovement
@@ -26,8 +26,6 @@ FRIDGE = "Fridge (2–8 °C)"
 STOCK_WEEKS = 6  # a delivery tops the fridge up to six weeks of doses plus a reserve for bleeds
 DELIVERY_EVERY_DAYS = 28
 EXPIRY_WARNING_LEFT_DAYS = 21  # the demo's short-dated lot: inside the app's 30-day warning
-
-Line = tuple[str, int]  # (brand, vial size): the vials one dose may be taken from
 
 
 @dataclass
