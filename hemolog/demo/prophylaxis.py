@@ -19,7 +19,7 @@ from hemolog.clinical.records import ScheduleRecord
 from hemolog.demo.context import DosePlan, Line, LogContext
 from hemolog.demo.profile import Phase
 from hemolog.demo.weights import Weights
-from hemolog.insights.dashboard import schedule_record
+from hemolog.insights.log import schedule_record
 from hemolog.inventory.models import Product
 from hemolog.logbook.models import Reason, Regimen, ScheduleKind
 

@@ -17,11 +17,13 @@ from django.utils import timezone
 
 from hemolog.accounts.models import User
 from hemolog.clinical.adherence import scheduled_doses
+from hemolog.core.dates import DateRange
 from hemolog.demo.household import CLINICIAN_EMAIL, HOUSEHOLD_EMAILS, PARENT_EMAIL, build_household
 from hemolog.demo.people import DEMO_PASSWORD
 from hemolog.demo.scale import extra_email
 from hemolog.exports.recall import find_lot
-from hemolog.insights.dashboard import Period, build_dashboard, schedule_record
+from hemolog.insights.dashboard import build_dashboard
+from hemolog.insights.log import schedule_record
 from hemolog.inventory.models import StockLot, StockMovement
 from hemolog.logbook.models import JOINT_SITES, LATERAL_SITES, MUSCLE_SITES, BleedEpisode, Infusion, Regimen
 from hemolog.patients.models import Patient, PatientAccess, WeightMeasurement
@@ -166,7 +168,7 @@ def test_every_prophylactic_dose_falls_on_a_day_the_dashboard_schedules(househol
         doses = list(p.infusions.prophylactic())
         assert {d.given_at.astimezone(tz).date() for d in doses} <= days, p
         with timezone.override(tz):
-            adherence = build_dashboard(p, Period(schedules[0].start_date, today, "all"), now).adherence
+            adherence = build_dashboard(p, DateRange(schedules[0].start_date, today), now).adherence
         assert (adherence.taken, adherence.unscheduled) == (len(doses), 0), p
         assert 0.8 <= adherence.taken / adherence.scheduled < 0.98, adherence.summary
 
