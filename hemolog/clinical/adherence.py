@@ -1,8 +1,9 @@
 """Adherence to prophylaxis: the doses a regimen scheduled, and how many were logged.
 
-Source: DESIGN.md ("Adherence") and REFERENCES.md ("Adherence"): the simplest honest
-measure — prophylactic doses logged ÷ doses prescribed in the period. It measures timing
-only, not whether the amount matched the prescription.
+Source: the simplest honest measure of adherence to a prescribed regimen, doses
+taken ÷ doses prescribed in the period (the "proportion of doses taken" used beside
+questionnaires such as VERITAS-Pro: Duncan et al., Haemophilia 2010;16:247–255). It
+measures timing only, not whether the amount matched the prescription.
 
 Time model (decided here; the regimen stores days, not clock times):
 
@@ -95,7 +96,7 @@ def scheduled_doses(
 ) -> list[ScheduledDose]:
     """Every dose the regimens scheduled on the days ``start`` to ``end`` (inclusive).
 
-    Source: the prescribed regimen (``Regimen``), as defined in DESIGN.md (Adherence).
+    Source: the prescribed regimen (``Regimen``): its schedule, start and end.
 
     Each schedule contributes only days within its own ``start_date``–``end_date``
     (inclusive), so a regimen change mid-period switches schedules on the change day.
@@ -204,7 +205,7 @@ def adherence(
 ) -> Adherence:
     """Adherence over the local days ``start`` to ``end`` (inclusive).
 
-    Source: DESIGN.md (Adherence) — prophylactic doses logged within the tolerance
+    Source: doses taken ÷ doses prescribed (see the module docstring) — prophylactic doses logged within the tolerance
     window of a scheduled dose ÷ doses the regimen scheduled in the period, shown as
     "23 of 26 scheduled doses, 88 %".
 

@@ -15,8 +15,9 @@ in IU/dL (= % of normal). ``kg_i`` is the weight on the day of dose i
 (:func:`hemolog.clinical.records.weight_on`); ``recovery_i`` and ``t½_i`` come with the
 dose (the patient's own values where set, else the product's).
 
-It is an estimate: published PK tools give different half-lives for the same patient
-(REFERENCES.md), and the model ignores the distribution phase. Show it as one.
+It is an estimate: population PK tools give different half-lives for the same patient
+(e.g. WAPPS-Hemo, Iorio et al., JMIR Res Protoc 2016;5:e239), and the model ignores the
+distribution phase. Show it as one.
 
 Which doses count: only FVIII and FIX doses in IU (``LEVEL_KINDS``). Emicizumab and
 other non-factor products have no factor-level curve; bypassing agents do not raise

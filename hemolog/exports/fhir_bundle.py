@@ -1,7 +1,8 @@
 """One patient's log as an HL7 FHIR R4 Bundle (type ``collection``), built with
 the ``fhir.resources`` R4B models so that it validates structurally.
 
-Mapping (shared/REFERENCES.md, "HL7 FHIR R4 mapping"):
+Mapping (HL7 FHIR R4, https://hl7.org/fhir/R4/: Patient, Condition,
+MedicationAdministration, Medication; codes from SNOMED CT, units from UCUM):
 
 - the patient → ``Patient``;
 - each bleed → ``Condition``: code SNOMED CT 131148009 |Bleeding|, onset and

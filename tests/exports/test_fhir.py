@@ -1,7 +1,7 @@
 """The FHIR R4 Bundle of the demo household: it validates with the
 fhir.resources R4B models, every reference resolves inside the bundle, and
 the codes are the right ones (fhir.resources checks structure, not
-terminology, so the codes are checked here against REFERENCES.md)."""
+terminology, so the codes are checked here against SNOMED CT)."""
 
 import datetime as dt
 import json
@@ -23,7 +23,7 @@ from tests import factories
 from .helpers import export_url
 
 SNOMED = "http://snomed.info/sct"
-# shared/REFERENCES.md, "SNOMED CT body structures" and "Laterality qualifiers"
+# SNOMED CT International (https://browser.ihtsdotools.org/): body structures of the joints, laterality qualifiers
 JOINT_CODES = {
     "KNEE": "49076000",
     "ANKLE": "70258002",
