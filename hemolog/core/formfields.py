@@ -64,6 +64,10 @@ class LocalDateTimeField(forms.DateTimeField):
     widget = DateTimeLocalInput
 
     def to_python(self, value):
+        if isinstance(value, str) and "\x00" in value:
+            # Python 3.11's fromisoformat stops reading at a NUL right after the
+            # time, so "10:00\x00" would pass where "10:00\x00x" does not.
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         try:
             result = super().to_python(value)
         except forms.ValidationError as error:

@@ -49,7 +49,7 @@ def test_a_custom_period_before_the_first_entry_with_a_regimen_is_not_a_500(clie
     assert response.status_code == 200
     board = response.context["board"]
     assert board.rates.abr is None  # nothing was observed in that period
-    assert board.adherence is None or board.adherence.scheduled == 0
+    assert board.adherence is None
 
 
 # --- The observed period ---------------------------------------------------------------
@@ -76,10 +76,14 @@ def test_iu_per_kg_per_year_is_over_the_observed_period(client_for, owner, patie
 def test_a_patient_with_no_entries_has_no_observed_period(client_for, owner, patient):
     """A regimen but not one bleed or dose logged: not "ABR 0.0 over 365 days" and
     "0 of 100 scheduled doses" (logging one dose today turns it into "1 of 1")."""
-    factories.make_regimen(patient, start_date=timezone.localdate() - dt.timedelta(days=200))
+    factories.make_regimen(patient, start_date=timezone.localdate() - dt.timedelta(days=200), interval_days=1)
     board = client_for(owner).get(url(patient)).context["board"]
     assert board.rates.abr is None
-    assert board.adherence is None or board.adherence.scheduled == 0
+    assert board.adherence is None
+
+    factories.make_infusion(patient, days_ago=0)
+    board = client_for(owner).get(url(patient)).context["board"]
+    assert board.adherence.summary == "1 of 1 scheduled dose, 100 %"
 
 
 # --- Due and overdue doses -------------------------------------------------------------
