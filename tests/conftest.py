@@ -2,10 +2,12 @@
 with read-only access, and a stranger from another family with a patient of
 their own. ``patient`` is the owner's child, with a realistic small log."""
 
+import datetime as dt
 import os
 import shutil
 
 import pytest
+import time_machine
 
 from hemolog.patients.models import PatientAccess
 
@@ -22,6 +24,17 @@ def empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def frozen_now(request):
+    """The clock stopped at one instant for the whole test, so that "today", "N
+    days ago" and "now" mean the same in the data the test makes and in the page
+    it reads. Parametrise indirectly with an ISO 8601 instant to choose it (request
+    it before the fixtures that make data); by default a Wednesday in June 2026."""
+    moment = dt.datetime.fromisoformat(getattr(request, "param", "2026-06-10T10:00:00+00:00"))
+    with time_machine.travel(moment, tick=False):
+        yield moment
 
 
 @pytest.fixture

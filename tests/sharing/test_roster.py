@@ -76,7 +76,16 @@ def rows_by_name(response) -> dict:
     return {row.patient.display_name: row for row in response.context["rows"]}
 
 
-def test_figures_against_a_hand_made_log(client_for, doctor, ward):
+@pytest.mark.parametrize(
+    ("frozen_now", "year_start"),
+    [
+        ("2026-06-10T10:00:00+00:00", dt.datetime(2025, 6, 11, tzinfo=dt.UTC)),
+        # No 29 February a year before: the 12 months start on 1 March.
+        ("2028-02-29T12:00:00+00:00", dt.datetime(2027, 3, 1, tzinfo=dt.UTC)),
+    ],
+    indirect=["frozen_now"],
+)
+def test_figures_against_a_hand_made_log(frozen_now, year_start, client_for, doctor, ward):
     response = client_for(doctor).get(ROSTER)
     assert response.status_code == 200
     rows = rows_by_name(response)
@@ -93,11 +102,7 @@ def test_figures_against_a_hand_made_log(client_for, doctor, ward):
     assert ben.target_joints == ("Left ankle",)
     assert ben.new_target_joints == ()
     assert ben.rates.bleeds == 3
-    today = timezone.localdate()
-    year_start = dt.datetime.combine(
-        today.replace(year=today.year - 1) + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC
-    )
-    observed = (timezone.now() - year_start).total_seconds() / 86400
+    observed = (frozen_now - year_start).total_seconds() / 86400
     assert ben.abr == pytest.approx(3 * 365.25 / observed, abs=0.001)
     assert ben.adherence is None and ben.adherence_percent is None
     assert ben.days_since_last_bleed == 100

@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hemolog.accounts.models import User
+from hemolog.clinical.dates import add_months
 from hemolog.inventory.models import Product, StockLot, StockMovement
 from hemolog.logbook.models import BleedEpisode, Infusion, Regimen
 from hemolog.patients.models import Patient, PatientAccess, WeightMeasurement
@@ -68,7 +69,9 @@ class Command(BaseCommand):
         client.force_login(user)
         today = timezone.localdate()
         dashboard = reverse("insights:dashboard", kwargs={"patient_id": patient.pk})
-        ten_years = f"{dashboard}?period=custom&start={today.replace(year=today.year - YEARS)}&end={today}"
+        # Not today.replace(year=...): there is no 29 February ten years before one.
+        start = add_months(dt.datetime.combine(today, dt.time(), tzinfo=dt.UTC), -12 * YEARS).date()
+        ten_years = f"{dashboard}?period=custom&start={start}&end={today}"
         pages = [
             ("floor: a static logged-in page", reverse("password_change_done"), False),
             ("dashboard, 12 months, cold", f"{dashboard}?period=12", True),
