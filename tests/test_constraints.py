@@ -71,7 +71,8 @@ def test_bleed_can_not_be_resolved_before_it_started(patient):
 def test_bleed_resolved_when_it_started_is_stored(patient):
     started = timezone.now() - dt.timedelta(hours=2)
     BleedEpisode.objects.create(patient=patient, started_at=started, resolved_at=started, site="NOSE")
-    assert BleedEpisode.objects.count() == 1
+    stored = BleedEpisode.objects.get(patient=patient)
+    assert stored.resolved_at == stored.started_at == started
 
 
 @pytest.mark.parametrize("pain", [11, 100])

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
+from hemolog.inventory.models import StockLot
 from hemolog.logbook.models import BleedEpisode, Infusion
 from hemolog.logbook.services import record_infusion
 
@@ -139,3 +140,20 @@ def test_a_list_filtered_to_a_dst_day_holds_that_local_day(
         page = client.get(f"/patients/{patient.pk}/{kind}/", {"start": day, "end": day}).context["page"]
         field = "started_at" if kind == "bleeds" else "given_at"
         assert sorted(getattr(entry, field) for entry in page.object_list) == expected, kind
+
+
+@pytest.mark.parametrize("frozen_now", ["2027-01-30T23:30:00+00:00"], indirect=True)
+def test_expiry_warnings_count_days_in_the_users_zone(frozen_now, client_for, owner, family_in_berlin):
+    """23:30 UTC on 30 January is 31 January in Berlin: a lot expiring on 2 March
+    is 30 days away (warned), one that expired on 30 January is expired, not due."""
+    patient = family_in_berlin
+    factories.make_lot(patient, vials=4, lot_number="EDGE30", expires_on=dt.date(2027, 3, 2))
+    factories.make_lot(patient, vials=4, lot_number="PAST31", expires_on=dt.date(2027, 3, 3))
+    gone = factories.make_lot(patient, vials=2, lot_number="GONE", expires_on=dt.date(2027, 2, 10))
+    StockLot.objects.filter(pk=gone.pk).update(expires_on=dt.date(2027, 1, 30))
+    client = client_for(owner)
+    lots = client.get(f"/patients/{patient.pk}/stock/").context["lots"]
+    assert [lot.lot_number for lot in lots if lot.expiring] == ["EDGE30"]
+    assert [lot.lot_number for lot in lots if lot.expired] == ["GONE"]
+    home = client.get("/").content.decode()
+    assert "EDGE30" in home and "PAST31" not in home

@@ -200,6 +200,9 @@ def test_query_count_does_not_grow_with_the_results(url, client_for, clinician, 
     assert response.status_code == 200
     if url == RECALL:
         assert len(response.context["recall"].doses) == 80
+    else:
+        rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8")[1:])))
+        assert len([r for r in rows if r["given_at"]]) == 80
 
 
 def test_the_navbar_links_to_the_lookup(client_for, owner):
