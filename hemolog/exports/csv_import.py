@@ -1,8 +1,8 @@
 """Importing bleeds or infusions from a CSV file with the export's columns
 (:mod:`.columns`), so that an exported file imports again.
 
-Each row is checked by the form that checks a typed entry (``BleedForm``, and
-``InfusionForm`` through :mod:`.csv_import_infusions`), so the rules (not in
+Each row is checked by the form that checks a typed entry (``BleedForm`` and
+``InfusionForm``, through :mod:`.imported_forms`), so the rules (not in
 the future, not before birth, resolved after started, a side for joints and
 muscles, dose limits) live in one place. The result is an :class:`ImportPlan`:
 every row with its line number, what will be saved, and its errors. Nothing is
@@ -38,7 +38,6 @@ from __future__ import annotations
 from django import forms
 from django.db import transaction
 
-from hemolog.logbook.forms import BleedForm
 from hemolog.logbook.models import BleedEpisode, BleedSeverity, Cause, Infusion, Side, Site
 from hemolog.patients.models import Patient
 
@@ -49,7 +48,6 @@ from .csv_import_plan import (
     PreviewRow,
     Status,
     choice_error,
-    constraints_checked_on_insert,
     extra_cells,
     form_errors,
     local,
@@ -59,6 +57,7 @@ from .csv_import_plan import (
     to_minute,
 )
 from .csv_upload import BLEEDS, INFUSIONS, CsvTable
+from .imported_forms import ImportedBleedForm
 
 __all__ = ["ImportPlan", "Status", "build_plan", "lock_log", "save_plan"]
 
@@ -89,14 +88,6 @@ IGNORED_COLUMNS = {BLEEDS: (), INFUSIONS: ("dose_iu_per_kg", "dose_mg_per_kg", "
 BLEED_HEADINGS = ["Started", "Site", "Cause", "Severity", "Pain", "Resolved", "Notes"]
 BLEED_FIELD_COLUMNS = {"pain": "pain_0_to_10"}
 BLEED_CHOICES = {"site": Site, "side": Side, "cause": Cause, "severity": BleedSeverity}
-
-
-class ImportedBleedForm(BleedForm):
-    """``BleedForm``'s rules for one imported row."""
-
-    def __init__(self, data, *, patient: Patient):
-        super().__init__(data, patient=patient)
-        constraints_checked_on_insert(self)
 
 
 def _bleed_plan(table: CsvTable, patient: Patient) -> ImportPlan:

@@ -1,24 +1,21 @@
 """The rows of an infusions file: each checked by ``InfusionForm``'s rules
-(through :class:`ImportedInfusionForm`), with its product, its treated bleed and
-its lot number found as :mod:`.csv_import` describes."""
+(through :class:`.imported_forms.ImportedInfusionForm`), with its product, its
+treated bleed and its lot number found as :mod:`.csv_import` describes."""
 
 from __future__ import annotations
 
-import bisect
-import copy
 import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django import forms
-from django.db import models
 
+from hemolog.clinical.records import WeightHistory
 from hemolog.core.numbers import amount
 from hemolog.exports.recall import lot_note
 from hemolog.inventory.models import DoseUnit, Product, ProductKind
-from hemolog.logbook.forms import REPEAT_DOSE_WINDOW, InfusionForm
-from hemolog.logbook.models import BleedEpisode, GivenBy, Infusion, Reason, Side, Site
+from hemolog.logbook.models import BleedEpisode, GivenBy, Reason, Side, Site
 from hemolog.patients.models import Patient
 
 from .columns import restore_formula_text
@@ -27,7 +24,6 @@ from .csv_import_plan import (
     PreviewRow,
     Status,
     choice_error,
-    constraints_checked_on_insert,
     extra_cells,
     form_errors,
     local,
@@ -37,6 +33,7 @@ from .csv_import_plan import (
     to_minute,
 )
 from .csv_upload import INFUSIONS, CsvTable
+from .imported_forms import FileChoices, ImportedInfusionForm
 
 LOT_NUMBER = re.compile(r"[^\[\]\r\n]{1,50}")
 
@@ -44,87 +41,14 @@ INFUSION_HEADINGS = ["Given", "Product", "Dose", "Reason", "Given by", "For the 
 INFUSION_CHOICES = {"reason": Reason, "given_by": GivenBy}
 
 
-class _Loaded(forms.Field):
-    """An object the import loaded once for the whole file, chosen by its primary key."""
-
-    def __init__(self):
-        super().__init__(required=False)
-        self.objects: dict[str, models.Model] = {}
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        if value not in self.objects:
-            raise forms.ValidationError("Not found.", code="invalid_choice")
-        return self.objects[value]
-
-
-class ImportedInfusionForm(InfusionForm):
-    """``InfusionForm``'s rules for one imported row. Product and bleed come
-    from objects loaded once per file (any bleed of the patient, not only the
-    last 90 days the form offers); the dose is history, so never from stock."""
-
-    product = _Loaded()
-    bleed = _Loaded()
-    lot = forms.CharField(required=False, disabled=True)
-    vials_used = forms.CharField(required=False, disabled=True)
-
-    class Meta(InfusionForm.Meta):
-        fields = ("given_at", "dose", "reason", "given_by", "notes")
-
-    def __init__(self, data, *, context: _InfusionContext):
-        # Not InfusionForm.__init__: it builds the page's choice lists and
-        # initial values, which a row does not need, at a query per row. What
-        # the form's rules read is set here.
-        super(InfusionForm, self).__init__(data)
-        constraints_checked_on_insert(self)
-        self.patient = context.patient
-        self.previous_lot_id, self.previous_vials = None, 0
-        self.fields["product"].objects = context.products_by_pk
-        self.fields["bleed"].objects = context.bleeds_by_pk
-        self.prophylaxis_times = context.prophylaxis_times
-
-    def _check_repeat(self, given_at: dt.datetime) -> None:
-        # Ask the database (which also words the message) only when a logged
-        # prophylactic dose is near: most rows of a file have none.
-        index = bisect.bisect_right(self.prophylaxis_times, given_at - REPEAT_DOSE_WINDOW)
-        if index < len(self.prophylaxis_times) and self.prophylaxis_times[index] < given_at + REPEAT_DOSE_WINDOW:
-            super()._check_repeat(given_at)
-
-    def imported(self) -> Infusion:
-        """The unsaved infusion; call after :meth:`is_valid` returned True."""
-        infusion: Infusion = self.instance
-        infusion.patient = self.patient
-        infusion.product = self.cleaned_data["product"]
-        infusion.bleed = self.cleaned_data["bleed"]
-        infusion.lot, infusion.vials_used = None, 0
-        return infusion
-
-
-def _weighed(patient: Patient) -> Patient:
-    """A copy of the patient whose ``weight_on`` answers from the weights read
-    once, with the same rule (the latest weight on or before the day, else the
-    earliest): the dose-per-kg check asks it for every row."""
-    rows = list(patient.weights.order_by("measured_on").values_list("measured_on", "weight_kg"))
-    days = [day for day, _ in rows]
-
-    def weight_on(day: dt.date) -> Decimal | None:
-        return rows[max(bisect.bisect_right(days, day) - 1, 0)][1] if rows else None
-
-    weighed = copy.copy(patient)
-    weighed.weight_on = weight_on
-    return weighed
-
-
 @dataclass
 class _InfusionContext:
     patient: Patient
+    weights: WeightHistory[Decimal]
+    choices: FileChoices  # products and bleeds by primary key
     products: dict[str, list[Product]]  # by brand name, case-folded
-    products_by_pk: dict[str, Product]
     bleeds: dict[tuple, BleedEpisode]  # by (start to the minute, site, side)
-    bleeds_by_pk: dict[str, BleedEpisode]
     logged: set[tuple]
-    prophylaxis_times: list[dt.datetime]  # logged prophylactic doses, sorted
     seen: dict[tuple, int] = field(default_factory=dict)
 
 
@@ -136,13 +60,16 @@ def infusion_plan(table: CsvTable, patient: Patient) -> ImportPlan:
     bleeds = list(patient.bleeds.all())
     logged = list(patient.infusions.values_list("given_at", "product_id", "dose", "reason"))
     context = _InfusionContext(
-        patient=_weighed(patient),
+        patient=patient,
+        weights=patient.weight_history(),
+        choices=FileChoices(
+            products={str(p.pk): p for p in products},
+            bleeds={str(b.pk): b for b in bleeds},
+            prophylaxis_times=sorted(given for given, _, _, reason in logged if reason == Reason.PROPHYLAXIS),
+        ),
         products=by_name,
-        products_by_pk={str(p.pk): p for p in products},
         bleeds={(to_minute(b.started_at), b.site, b.side): b for b in reversed(bleeds)},
-        bleeds_by_pk={str(b.pk): b for b in bleeds},
         logged={(to_minute(given), product_id, dose) for given, product_id, dose, _ in logged},
-        prophylaxis_times=sorted(given for given, _, _, reason in logged if reason == Reason.PROPHYLAXIS),
     )
     rows = [_infusion_row(line, values, context) for line, values in table.rows]
     return ImportPlan(INFUSIONS, INFUSION_HEADINGS, rows, table.warnings)
@@ -285,4 +212,4 @@ def _infusion_key(given: dt.datetime | None, product: Product | None, dose: str)
 
 
 def _infusion_form(data: dict, context: _InfusionContext) -> ImportedInfusionForm:
-    return ImportedInfusionForm(data, context=context)
+    return ImportedInfusionForm(data, patient=context.patient, choices=context.choices, weights=context.weights)

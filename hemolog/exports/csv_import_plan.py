@@ -124,19 +124,5 @@ def form_errors(form: forms.Form, columns: dict[str, str], own: dict[str, str]) 
     return messages
 
 
-def constraints_checked_on_insert(form: forms.ModelForm) -> None:
-    """Leave the model's CheckConstraints to the database, for a form that checks
-    one row of a file. Django checks each with a query before saving: four per
-    bleed and one per infusion, most of the time a large file takes (a 10,000-row
-    file of bleeds took a minute). The form's rules refuse the same entries with a
-    message at the column, and the database still checks every row when
-    :func:`.csv_import.save_plan` inserts them."""
-
-    def leave_to_the_database(exclude=None) -> None:
-        pass
-
-    form.instance.validate_constraints = leave_to_the_database
-
-
 def extra_cells(values: dict[str, str]) -> dict[str, str]:
     return {"__extra__": f"This line has {values['__extra__']}."} if "__extra__" in values else {}

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from hemolog.clinical.records import WeightHistory
 from hemolog.core.formfields import DateInput, DateTimeLocalInput, LocalDateTimeField, NumberInput, PlausibleDateField
 from hemolog.core.numbers import amount
 from hemolog.inventory.models import DoseUnit, Product, StockLot
@@ -134,38 +135,58 @@ class InfusionForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, patient, **kwargs):
+    def __init__(
+        self, *args, patient, weights: WeightHistory[Decimal] | None = None, history: bool = False, **kwargs
+    ):
+        """``weights``: the patient's weights (:meth:`Patient.weight_history`), for a caller
+        that checks many doses and reads them once. ``history``: the dose is one from a
+        file (a CSV row, a personal archive), never shown as a page: no initial values,
+        every lot and bleed of the patient may be chosen, and a lot's vials are not
+        checked against what it holds today (the archive's own ledger says)."""
         super().__init__(*args, **kwargs)
         self.patient = patient
+        self.history = history
+        self.weights = patient.weight_history() if weights is None else weights
         self.previous_lot_id = self.instance.lot_id
         self.previous_vials = self.instance.vials_used if self.instance.pk else 0
-        today = timezone.localdate()
-        lots = StockLot.objects.for_patient(patient).select_related("product")
-        usable = Q(vials_on_hand__gt=0, expires_on__gte=today)
-        if self.previous_lot_id:
-            usable |= Q(pk=self.previous_lot_id)
-        self.fields["lot"].queryset = lots.filter(usable)
+        self.weight_kg = self.weights.on(dt.date.max)  # the latest, for the dose per kg shown as you type
+        self.set_choices()
+        self.fields["product"].required = False  # a dose from a lot is of the lot's product
+        self.fields["vials_used"].required = False
+        if history:
+            return
         self.fields["lot"].label_from_instance = lambda lot: lot.label
         self.fields["lot"].empty_label = "None (given at the clinic)"
-        self.fields["product"].queryset = Product.objects.for_patient(patient).usual_first_for(patient)
-        self.fields["product"].required = False
         self.fields["product"].empty_label = "Choose a product"
-        bleeds = patient.bleeds.filter(started_at__gte=timezone.now() - dt.timedelta(days=90))
-        if self.instance.bleed_id:
-            bleeds = bleeds | patient.bleeds.filter(pk=self.instance.bleed_id)
-        self.fields["bleed"].queryset = bleeds
         self.fields["bleed"].empty_label = "Not for a bleed"
         self.fields["bleed"].label_from_instance = lambda b: (
             f"{b.site_label}, {timezone.localtime(b.started_at):%d %b %H:%M}"
         )
-        self.fields["vials_used"].required = False
         if not self.instance.pk and not self.initial.get("vials_used"):
             self.initial["vials_used"] = None  # counted from the dose unless typed
         self.fields["given_at"].initial = now_for_input
         if self.initial.get("dose") is not None:
             self.initial["dose"] = amount(self.initial["dose"])  # "1000", not "1000.0"
-        weight = patient.latest_weight
-        self.weight_kg = weight.weight_kg if weight else None
+
+    def set_choices(self) -> None:
+        """The lots, products and bleeds the dose may name: on the page, the
+        patient's usable lots and the last 90 days' bleeds (and those the dose
+        already names). A subclass checking many doses of a file may choose among
+        objects it loaded once instead."""
+        patient = self.patient
+        lots = StockLot.objects.for_patient(patient).select_related("product")
+        bleeds = patient.bleeds.all()
+        if not self.history:
+            usable = Q(vials_on_hand__gt=0, expires_on__gte=timezone.localdate())
+            if self.previous_lot_id:
+                usable |= Q(pk=self.previous_lot_id)
+            lots = lots.filter(usable)
+            bleeds = bleeds.filter(started_at__gte=timezone.now() - dt.timedelta(days=90))
+            if self.instance.bleed_id:
+                bleeds = bleeds | patient.bleeds.filter(pk=self.instance.bleed_id)
+        self.fields["lot"].queryset = lots
+        self.fields["product"].queryset = Product.objects.for_patient(patient).usual_first_for(patient)
+        self.fields["bleed"].queryset = bleeds
 
     def clean_given_at(self):
         given = self.cleaned_data["given_at"]
@@ -211,7 +232,7 @@ class InfusionForm(forms.ModelForm):
                     f"{lot.product.unit}, less than the dose.",
                 )
             available = lot.vials_on_hand + (self.previous_vials if lot.pk == self.previous_lot_id else 0)
-            if vials > available:
+            if vials > available and not self.history:
                 self.add_error(
                     "vials_used" if data.get("vials_used") else "dose",
                     f"Lot {lot.lot_number} has only {available} vial(s) left; this dose needs {vials}.",
@@ -230,7 +251,7 @@ class InfusionForm(forms.ModelForm):
             self.add_error("dose", f"{amount(dose)} {unit} is not a possible single dose. Check the number.")
             return
         day = timezone.localtime(given_at).date() if given_at else timezone.localdate()
-        weight = self.patient.weight_on(day)
+        weight = self.weights.on(day)
         if weight and not confirmed:
             per_kg = dose / weight
             limit = HIGH_DOSE_PER_KG[unit]
