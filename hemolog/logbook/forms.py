@@ -135,9 +135,7 @@ class InfusionForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(
-        self, *args, patient, weights: WeightHistory[Decimal] | None = None, history: bool = False, **kwargs
-    ):
+    def __init__(self, *args, patient, weights: WeightHistory[Decimal] | None = None, history: bool = False, **kwargs):
         """``weights``: the patient's weights (:meth:`Patient.weight_history`), for a caller
         that checks many doses and reads them once. ``history``: the dose is one from a
         file (a CSV row, a personal archive), never shown as a page: no initial values,

@@ -1,0 +1,172 @@
+"""Restoring one patient's log from an archive: bleeds, stock lots with their
+ledgers, and doses (see :mod:`.restore` for how the whole archive is restored)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+
+from hemolog.clinical.records import WeightHistory
+from hemolog.exports.imported_forms import FileChoices, ImportedBleedForm, ImportedInfusionForm
+from hemolog.inventory.models import StockLot, StockMovement
+from hemolog.logbook.models import BleedEpisode, Infusion
+from hemolog.patients.models import Patient
+
+from . import schema
+
+if TYPE_CHECKING:
+    from .restore import _Restore
+
+BLEED_FIELDS = {"started_at", "resolved_at", "site", "side", "cause", "severity", "pain", "notes"}
+LOT_FIELDS = {"lot_number", "vial_size", "expires_on", "storage", "received_on", "vials_on_hand"}
+# A logged dose was confirmed when it was logged, if the form asked.
+CONFIRMED = {"confirm_high_dose": True, "confirm_repeat": True}
+
+
+def stamp(model: type[models.Model], stamps: list[tuple[models.Model, dict[str, Any]]]) -> None:
+    """Put back the archive's created_at / updated_at, which auto_now(_add) set on insert."""
+    if not stamps:
+        return
+    for instance, times in stamps:
+        for name, value in times.items():
+            setattr(instance, name, value)
+    model.objects.bulk_update([instance for instance, _ in stamps], list(stamps[0][1]), batch_size=500)
+
+
+def _times(item: schema.Bleed | schema.Infusion) -> dict[str, Any]:
+    return {"created_at": item.created_at, "updated_at": item.updated_at}
+
+
+class LogRestore:
+    """One patient's bleeds, lots and doses, each step once the one before had no problem."""
+
+    def __init__(self, patient: Patient, entry: schema.Patient, where: str, archive: _Restore):
+        self.patient, self.entry, self.where = patient, entry, where
+        self.archive = archive
+        self.problems = archive.problems
+        self.bleeds: dict[str, BleedEpisode] = {}
+        self.lots: dict[str, StockLot] = {}
+        self.ledgers: list[tuple[StockLot, list[tuple[str | None, StockMovement]]]] = []
+        self.infusions: dict[str, Infusion] = {}
+
+    def restore(self, weights: WeightHistory) -> None:
+        found = len(self.problems.items)
+        for step in (self._bleeds, self._lots, lambda: self._infusions(weights), self._ledgers):
+            step()
+            if len(self.problems.items) > found:
+                return
+
+    def _new_key(self, key: str, seen: dict[str, Any], where: str) -> bool:
+        if key in seen:
+            self.problems.add(where, f"the key “{key[:60]}” is used twice.")
+            return False
+        return True
+
+    def _bleeds(self) -> None:
+        bleeds = []
+        for n, item in enumerate(self.entry.bleeds, start=1):
+            here = f"{self.where}, bleed {n}"
+            form = ImportedBleedForm(item.model_dump(include=BLEED_FIELDS), patient=self.patient)
+            if not form.is_valid():
+                self.problems.of_form(form, here)
+                continue
+            if not self._new_key(item.key, self.bleeds, here):
+                continue
+            bleed = form.save(commit=False)
+            bleed.patient, bleed.created_by = self.patient, self.archive.logged_by(item.logged_by)
+            self.bleeds[item.key] = bleed
+            bleeds.append((bleed, _times(item)))
+        BleedEpisode.objects.bulk_create([bleed for bleed, _ in bleeds], batch_size=500)
+        stamp(BleedEpisode, bleeds)
+
+    def _lots(self) -> None:
+        """Each lot with the count its ledger adds up to; the ledger is written once the doses are."""
+        lots = []
+        for n, item in enumerate(self.entry.lots, start=1):
+            here = f"{self.where}, lot {n}"
+            try:
+                product = self.archive.product(item.product)
+            except ValueError as error:
+                self.problems.add(here, f"“product”: {error}")
+                continue
+            lot = StockLot(patient=self.patient, product=product, **item.model_dump(include=LOT_FIELDS))
+            self.problems.of_model(lot, here, exclude=("patient", "product"))
+            ledger = [
+                self._ledger_line(line, f"{here}, ledger line {m}") for m, line in enumerate(item.ledger, start=1)
+            ]
+            total = sum(line.vials for line in item.ledger)
+            if total != item.vials_on_hand:
+                self.problems.add(
+                    here, f"its ledger adds up to {total} vials, but it says {item.vials_on_hand} are on hand."
+                )
+            if not self._new_key(item.key, self.lots, here):
+                continue
+            self.lots[item.key] = lot
+            self.ledgers.append((lot, ledger))
+            lots.append((lot, {"created_at": item.created_at}))
+        StockLot.objects.bulk_create([lot for lot, _ in lots], batch_size=500)
+        stamp(StockLot, lots)
+
+    def _ledger_line(self, line: schema.LedgerLine, where: str) -> tuple[str | None, StockMovement]:
+        movement = StockMovement(
+            created_at=line.at,
+            kind=line.kind,
+            vials=line.vials,
+            reason=line.reason,
+            created_by=self.archive.logged_by(line.logged_by),
+        )
+        self.problems.of_model(movement, where, exclude=("lot", "infusion", "created_by"))
+        return line.infusion, movement
+
+    def _infusions(self, weights: WeightHistory) -> None:
+        products = {str(p.pk): p for p in (*self.archive.catalogue.values(), *self.archive.own.values())}
+        choices = FileChoices(products=products, bleeds=self.bleeds, lots=self.lots)
+        infusions = []
+        for n, item in enumerate(self.entry.infusions, start=1):
+            here = f"{self.where}, infusion {n}"
+            data = self._dose_data(item, here)
+            if data is None:
+                continue
+            form = ImportedInfusionForm(data, patient=self.patient, choices=choices, weights=weights)
+            if not form.is_valid():
+                self.problems.of_form(form, here)
+                continue
+            if not self._new_key(item.key, self.infusions, here):
+                continue
+            infusion = form.imported()
+            infusion.created_by = self.archive.logged_by(item.logged_by)
+            self.infusions[item.key] = infusion
+            infusions.append((infusion, _times(item)))
+        Infusion.objects.bulk_create([infusion for infusion, _ in infusions], batch_size=500)
+        stamp(Infusion, infusions)
+
+    def _dose_data(self, item: schema.Infusion, where: str) -> dict[str, Any] | None:
+        """The form's data for a dose, once its product, lot and bleed are found."""
+        try:
+            product = self.archive.product(item.product)
+        except ValueError as error:
+            self.problems.add(where, f"“product”: {error}")
+            return None
+        if item.lot is not None and item.lot not in self.lots:
+            self.problems.add(where, f"no lot of this patient has the key “{item.lot[:60]}”.")
+            return None
+        if item.bleed is not None and item.bleed not in self.bleeds:
+            self.problems.add(where, f"no bleed of this patient has the key “{item.bleed[:60]}”.")
+            return None
+        data = item.model_dump(include={"given_at", "vials_used", "dose", "reason", "given_by", "notes"})
+        return data | CONFIRMED | {"product": str(product.pk), "lot": item.lot or "", "bleed": item.bleed or ""}
+
+    def _ledgers(self) -> None:
+        movements = []
+        for lot, ledger in self.ledgers:
+            for infusion_key, movement in ledger:
+                movement.lot = lot
+                if infusion_key is not None and infusion_key not in self.infusions:
+                    self.problems.add(
+                        self.where, f"a ledger line of lot “{lot.lot_number[:60]}” names no infusion of this patient."
+                    )
+                    continue
+                movement.infusion = self.infusions.get(infusion_key) if infusion_key else None
+                movements.append(movement)
+        StockMovement.objects.bulk_create(movements, batch_size=500)
