@@ -14,6 +14,8 @@ from hemolog.logbook import services
 from hemolog.logbook.models import BleedEpisode, Infusion
 from tests import factories
 
+from .csv_import_helpers import Importer
+
 
 @pytest.fixture
 def household(owner, log, lot):
@@ -119,6 +121,11 @@ def household(owner, log, lot):
     )
     assert treated.pk and trial_lot.movements.count() == 5  # received, discarded, used ×2, returned
     return owner
+
+
+@pytest.fixture
+def importer(client_for, owner, patient):
+    return Importer(client_for(owner), patient)
 
 
 @pytest.fixture
