@@ -36,3 +36,12 @@ def comparable(data: dict) -> dict:
     data = copy.deepcopy(data)
     del data["exported_at"], data["account"]
     return data
+
+
+def differences(before, after, path=()) -> list[tuple]:
+    """Where two archives' JSON differ: (path, before, after), for a failure message."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        return [d for key in {*before, *after} for d in differences(before.get(key), after.get(key), (*path, key))]
+    if isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
+        return [d for n, pair in enumerate(zip(before, after, strict=True)) for d in differences(*pair, (*path, n))]
+    return [] if before == after else [(path, before, after)]

@@ -30,8 +30,13 @@ class _Products:
     def __init__(self, patients: list[Patient]):
         self.keys: dict[int, str] = {}
         self.listed: dict[int, list[schema.OwnProduct]] = {p.pk: [] for p in patients}
+        owned: dict[int, list[Product]] = {p.pk: [] for p in patients}
         for product in Product.objects.filter(patient__in=patients).order_by("pk"):
-            self._list(product, product.patient_id)
+            owned[product.patient_id].append(product)
+        # Numbered in the archive's order, as a restore creates them: a restored account exports the same keys.
+        for patient in patients:
+            for product in owned[patient.pk]:
+                self._list(product, patient.pk)
 
     def _list(self, product: Product, patient_id: int) -> None:
         self.keys[product.pk] = key = f"product-{len(self.keys) + 1}"
