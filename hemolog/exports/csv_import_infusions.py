@@ -125,23 +125,35 @@ def _find_bleed(values: dict[str, str], context: _InfusionContext, own: dict[str
     return bleed
 
 
+def _dose(values: dict[str, str], product: Product | None, own: dict[str, str]) -> tuple[str, str]:
+    """The dose and its column: the one of the product's unit."""
+    column = "dose_mg" if product and product.unit == DoseUnit.MG else "dose_iu"
+    other = "dose_iu" if column == "dose_mg" else "dose_mg"
+    dose = values.get(column, "")
+    if product and not dose and values.get(other):
+        own[column] = f"{column}: empty, but {product.brand_name} is dosed in {product.unit}."
+    elif not product:
+        dose = dose or values.get(other, "")
+    return dose, column
+
+
+def _lot_and_notes(values: dict[str, str], own: dict[str, str]) -> tuple[str, str]:
+    """The lot number, and the notes with it as ``[lot NUMBER]`` (the recall lookup finds it there)."""
+    lot_number = restore_formula_text(values.get("lot_number", ""))
+    if lot_number and not LOT_NUMBER.fullmatch(lot_number):
+        own["lot_number"] = "lot_number: at most 50 characters, without square brackets or line breaks."
+    notes = restore_formula_text(values.get("notes", ""))
+    if lot_number and "lot_number" not in own and lot_note(lot_number).casefold() not in notes.casefold():
+        notes = f"{notes}\n{lot_note(lot_number)}" if notes else lot_note(lot_number)
+    return lot_number, notes
+
+
 def _infusion_row(line: int, values: dict[str, str], context: _InfusionContext) -> PreviewRow:
     get = values.get
     own = extra_cells(values)
     product = _find_product(values, context, own)
-    dose_column = "dose_mg" if product and product.unit == DoseUnit.MG else "dose_iu"
-    dose = get(dose_column, "")
-    other = "dose_iu" if dose_column == "dose_mg" else "dose_mg"
-    if product and not dose and get(other):
-        own[dose_column] = f"{dose_column}: empty, but {product.brand_name} is dosed in {product.unit}."
-    elif not product:
-        dose = dose or get(other, "")
-    lot_number = restore_formula_text(get("lot_number", ""))
-    if lot_number and not LOT_NUMBER.fullmatch(lot_number):
-        own["lot_number"] = "lot_number: at most 50 characters, without square brackets or line breaks."
-    notes = restore_formula_text(get("notes", ""))
-    if lot_number and "lot_number" not in own and lot_note(lot_number).casefold() not in notes.casefold():
-        notes = f"{notes}\n{lot_note(lot_number)}" if notes else lot_note(lot_number)
+    dose, dose_column = _dose(values, product, own)
+    lot_number, notes = _lot_and_notes(values, own)
     bleed = _find_bleed(values, context, own)
     data = {
         "given_at": get("given_at", ""),
@@ -175,8 +187,18 @@ def _infusion_row(line: int, values: dict[str, str], context: _InfusionContext) 
         return PreviewRow(line, Status.DUPLICATE, raw_cells, note="Already in the log, skipped.")
     if key in context.seen:
         return PreviewRow(line, Status.DUPLICATE, raw_cells, note=f"Same dose as line {context.seen[key]}, skipped.")
-
     columns = {"dose": dose_column, "bleed": "bleed_started_at", "lot": "lot_number"}
+    row = _checked(line, data, raw_cells, columns, own, context)
+    if row.entry is not None:
+        context.seen[key] = line
+    return row
+
+
+def _checked(
+    line: int, data: dict, raw_cells: list[str], columns: dict[str, str], own: dict[str, str], context: _InfusionContext
+) -> PreviewRow:
+    """The row as the form checks it: to import, to confirm (a dose the form would
+    ask about), or an error."""
     form = _infusion_form(data, context)
     status = Status.NEW
     warnings: list[str] = []
@@ -187,7 +209,6 @@ def _infusion_row(line: int, values: dict[str, str], context: _InfusionContext) 
     if not form.is_valid() or own:
         return PreviewRow(line, Status.ERROR, raw_cells, form_errors(form, columns, own))
     infusion = form.imported()
-    context.seen[key] = line
     cells = [
         local(infusion.given_at),
         infusion.product.brand_name,
@@ -195,7 +216,7 @@ def _infusion_row(line: int, values: dict[str, str], context: _InfusionContext) 
         infusion.get_reason_display(),
         infusion.get_given_by_display(),
         f"{infusion.bleed.site_label}, {local(infusion.bleed.started_at)}" if infusion.bleed else "",
-        lot_number,
+        raw_cells[6],  # the lot number, kept in the notes: the dose takes nothing from stock
         infusion.notes,
     ]
     return PreviewRow(line, status, cells, errors=warnings, entry=infusion)
