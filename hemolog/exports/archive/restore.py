@@ -4,9 +4,10 @@ The file is read whole and checked against :class:`.schema.Archive` (its
 shape and types) before anything is written. Each entry is then checked by
 the form that checks one typed in the app (``PatientForm``, ``WeightForm``,
 ``ProductForm``, ``RegimenForm``, and ``BleedForm`` and ``InfusionForm``
-through :mod:`hemolog.exports.imported_forms`), or, for stock lots and their
-ledgers, which are only ever written by the app, by the model's own
-validation and constraints. What only an archive can get wrong is checked
+through :mod:`hemolog.exports.imported_forms`); stock lots and their ledger
+lines by the models' own validation and constraints (the lot's form is about
+receiving one today: it refuses an expired lot). What only an archive can get
+wrong is checked
 here: a key used twice, a reference to nothing, a ledger that does not add up
 to its lot's count, two weights on one day.
 
