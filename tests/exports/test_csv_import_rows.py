@@ -133,8 +133,8 @@ def test_formula_apostrophes_are_taken_off_again(importer, patient):
 
 def test_an_export_imports_again_without_duplicates_and_into_a_new_profile(client_for, owner, log):
     """The exports engineer's CSV, as a user downloads it, re-imported."""
+    from hemolog.core.dates import DateRange
     from hemolog.exports.csv_export import bleeds_csv, infusions_csv
-    from hemolog.exports.forms import DateRange
 
     log.infusions.filter(reason="PROPHYLAXIS").update(notes="=1+1, left arm")  # exported as '=1+1
     period = DateRange(timezone.localdate() - dt.timedelta(days=365), timezone.localdate())

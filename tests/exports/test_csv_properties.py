@@ -15,11 +15,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from hemolog.core.dates import DateRange
 from hemolog.exports.columns import FORMULA_STARTS, neutralise_formula_text, restore_formula_text
 from hemolog.exports.csv_export import bleeds_csv, infusions_csv
 from hemolog.exports.csv_import import Status, build_plan, save_plan
 from hemolog.exports.csv_upload import read_table
-from hemolog.exports.forms import DateRange
 from hemolog.patients.models import Patient
 from tests import factories
 
