@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -61,7 +62,7 @@ class Product(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0.1)],
+        validators=[MinValueValidator(Decimal("0.1"))],
     )
     unit = models.CharField(max_length=2, choices=DoseUnit.choices, default=DoseUnit.IU)
     vial_sizes = models.CharField(max_length=100, blank=True, help_text="Comma-separated, in the product's unit.")

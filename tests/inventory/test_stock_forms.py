@@ -207,3 +207,15 @@ def test_adjusting_another_patients_lot_is_404(client_for, owner, patient, stran
     assert response.status_code == 404
     their_lot.refresh_from_db()
     assert their_lot.vials_on_hand == 4
+
+
+@pytest.mark.parametrize(("typed", "valid"), [("0.1", True), ("0.10", True), ("0.09", False)])
+def test_own_product_recovery_down_to_exactly_0_1(typed, valid):
+    """The minimum is the decimal 0.1: against the float 0.1 (0.1000…0055), a typed 0.10 was refused."""
+    from hemolog.inventory.forms import ProductForm
+
+    form = ProductForm(
+        {"brand_name": "Own FIX", "kind": "FIX", "half_life_class": "SHL", "default_recovery": typed, "unit": "IU"}
+    )
+    assert form.is_valid() is valid, form.errors
+    assert ("default_recovery" in form.errors) is not valid
