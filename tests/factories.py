@@ -61,15 +61,40 @@ def make_lot(patient: Patient, vials: int = 10, *, brand: str = "Advate", vial_s
     return receive_lot(lot, vials)
 
 
-def make_bleed(patient: Patient, *, days_ago: float = 1, **fields) -> BleedEpisode:
+def writer(patient: Patient) -> User | None:
+    """Who logs for the patient when a test does not say: an owner, else the
+    first who was given write access (None for a patient nobody may write to)."""
+    accesses = PatientAccess.objects.filter(patient=patient, role__in=PatientAccess.WRITE_ROLES).select_related("user")
+    accesses = sorted(accesses, key=lambda access: (access.role != PatientAccess.Role.OWNER, access.pk))
+    return accesses[0].user if accesses else None
+
+
+_WRITER = object()  # "not given": the patient's writer, as a form would record the user
+
+
+def make_bleed(patient: Patient, *, days_ago: float = 1, by: User | None = _WRITER, **fields) -> BleedEpisode:
+    """A bleed as the form saves it, ``created_by`` the user who logs it (``by``)."""
     fields.setdefault("site", "KNEE")
     fields.setdefault("side", "L" if fields["site"] in ("KNEE", "ANKLE", "ELBOW") else "")
     return BleedEpisode.objects.create(
-        patient=patient, started_at=timezone.now() - dt.timedelta(days=days_ago), **fields
+        patient=patient,
+        started_at=timezone.now() - dt.timedelta(days=days_ago),
+        created_by=writer(patient) if by is _WRITER else by,
+        **fields,
     )
 
 
-def make_infusion(patient: Patient, *, days_ago: float = 1, lot: StockLot | None = None, vials: int = 1, **fields):
+def make_infusion(
+    patient: Patient,
+    *,
+    days_ago: float = 1,
+    lot: StockLot | None = None,
+    vials: int = 1,
+    by: User | None = _WRITER,
+    **fields,
+) -> Infusion:
+    """An infusion as the form saves it: through :func:`record_infusion`, which
+    takes its vials from the lot and sets ``created_by`` to ``by``."""
     fields.setdefault("dose", Decimal(1000))
     fields.setdefault("product", lot.product if lot else product())
     infusion = Infusion(
@@ -79,7 +104,22 @@ def make_infusion(patient: Patient, *, days_ago: float = 1, lot: StockLot | None
         vials_used=vials if lot else 0,
         **fields,
     )
-    return record_infusion(infusion, user=None)
+    return record_infusion(infusion, user=writer(patient) if by is _WRITER else by)
+
+
+def fill_log(patient: Patient, rows: int, loggers: list[User], *, start_day: float = 0) -> None:
+    """``rows`` days of log as a family writes it, newest first from
+    ``start_day`` days ago: a bleed each day treated by an infusion from a lot
+    (which holds the vials), a prophylactic dose the day after, alternately
+    logged by each of ``loggers``, every other entry with notes."""
+    received = timezone.localdate() - dt.timedelta(days=start_day + rows + 1)
+    lot = make_lot(patient, vials=2 * rows + 5, received_on=received)
+    for i in range(rows):
+        by, day = loggers[i % len(loggers)], start_day + i
+        notes = "iced it, better by evening" if i % 2 else ""
+        bleed = make_bleed(patient, days_ago=day + 0.5, site="ANKLE", side="R", by=by, notes=notes)
+        make_infusion(patient, days_ago=day + 0.4, lot=lot, reason="BLEED", bleed=bleed, by=by, notes=notes)
+        make_infusion(patient, days_ago=day + 0.1, lot=lot, by=by)
 
 
 def make_regimen(patient: Patient, **fields) -> Regimen:

@@ -1,57 +1,62 @@
 """The home page: a family's patients with their last entries and due doses,
-stock alerts; a clinician's roster."""
+stock alerts; a clinician's roster. A fixed number of queries whatever the
+number of patients (see :mod:`.cards`)."""
 
-import datetime as dt
-
-from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from hemolog.insights.dashboard import patient_dose_status
-from hemolog.inventory.models import EXPIRY_WARNING_DAYS, StockLot
-from hemolog.logbook.models import BleedEpisode, Infusion
-from hemolog.patients.models import PatientAccess
+from hemolog.patients.models import Patient, PatientAccess
 from hemolog.sharing.roster import roster_context
+
+from .cards import PatientCard, ago, summaries
+
+Role = PatientAccess.Role
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    last_bleed = BleedEpisode.objects.filter(patient=OuterRef("patient")).order_by("-started_at")
-    last_infusion = Infusion.objects.filter(patient=OuterRef("patient")).order_by("-given_at")
-    access_rows = (
+    access = list(
         PatientAccess.objects.filter(user=request.user)
-        .select_related("patient")
-        .annotate(
-            last_bleed_at=Subquery(last_bleed.values("started_at")[:1]),
-            last_bleed_site=Subquery(last_bleed.values("site")[:1]),
-            last_infusion_at=Subquery(last_infusion.values("given_at")[:1]),
-        )
         .order_by("patient__display_name", "patient_id")
+        .values_list("patient_id", "role", "patient__display_name", "patient__data_version")
     )
-    today = timezone.localdate()
-    stock_alerts = (
-        StockLot.objects.filter(
-            patient__access__user=request.user,
-            patient__access__role__in=PatientAccess.WRITE_ROLES,
-            vials_on_hand__gt=0,
-            expires_on__lte=today + dt.timedelta(days=EXPIRY_WARNING_DAYS),
-        )
-        .select_related("product", "patient")
-        .order_by("expires_on")
-    )
-    access_rows = list(access_rows)
-    clinician_count = sum(1 for row in access_rows if row.role == PatientAccess.Role.CLINICIAN)
-    if access_rows and clinician_count == len(access_rows):
+    clinician_count = sum(1 for _, role, _, _ in access if role == Role.CLINICIAN)
+    if access and clinician_count == len(access):
         # A clinician's home is the roster of the patients shared with them.
-        roster = roster_context([row.patient for row in access_rows], request.GET.get("sort"))
+        patients = Patient.objects.filter(access__user=request.user, access__role=Role.CLINICIAN)
+        roster = roster_context(patients.order_by("display_name", "pk"), request.GET.get("sort"))
         return render(request, "sharing/roster.html", {**roster, "on_home": True})
-    for row in access_rows:
-        # Two small queries per patient; a family has a handful of patients.
-        row.dose_status = patient_dose_status(row.patient) if row.can_write else None
+    now = timezone.now()
+    found = summaries([(pk, version) for pk, _, _, version in access], now)
+    labels = dict(Role.choices)
+    cards = []
+    for pk, role, name, _ in access:
+        summary, can_write = found[pk], role in PatientAccess.WRITE_ROLES
+        cards.append(
+            PatientCard(
+                patient_id=pk,
+                name=name,
+                role_label=labels[role],
+                can_write=can_write,
+                last_bleed=ago(summary.last_bleed_at, now),
+                last_infusion=ago(summary.last_infusion_at, now),
+                dose_status=summary.dose_status if can_write else None,
+            )
+        )
+    names = {pk: name for pk, _, name, _ in access}
+    alerts = sorted(
+        (alert for card in cards if card.can_write for alert in found[card.patient_id].alerts),
+        key=lambda alert: alert.expires_on,
+    )
     return render(
         request,
         "home/home.html",
-        {"access_rows": access_rows, "stock_alerts": stock_alerts, "today": today, "clinician_count": clinician_count},
+        {
+            "cards": cards,
+            "stock_alerts": [(names[alert.patient_id], alert) for alert in alerts],
+            "today": timezone.localdate(now),
+            "clinician_count": clinician_count,
+        },
     )

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.utils import timezone
 
-from hemolog.clinical.adherence import Adherence, adherence, default_tolerance, dosing_interval, scheduled_doses
+from hemolog.clinical.adherence import Adherence, adherence, dosing_interval
 from hemolog.clinical.bleeding import (
     BleedingRates,
     TargetJoint,
@@ -47,8 +47,9 @@ from hemolog.logbook.models import JOINT_SITES, BleedEpisode
 from hemolog.patients.models import Patient
 
 from .charts.data import MonthChartData
+from .due import DoseStatus, dose_status
 from .joints import Joint, body_order
-from .log import PatientLog, read_log, schedule_record
+from .log import PatientLog, read_log
 
 LEVEL_CURVE_DAYS = 28
 DOSES_BEFORE_PERIOD = dt.timedelta(days=90)
@@ -112,56 +113,6 @@ def regimen_stock(patient: Patient, schedule: ScheduleRecord | None, product_id:
         days_of_prophylaxis=days,
         next_expiry=min((lot.expires_on for lot in lots), default=None),
     )
-
-
-@dataclass(frozen=True)
-class DoseStatus:
-    """The regimen's next dose, and a scheduled dose not logged yet."""
-
-    next_due: dt.date | None
-    overdue: tuple[dt.date, ...]
-
-    @property
-    def due_today(self) -> bool:
-        return self.next_due == timezone.localdate()
-
-
-def dose_status(schedules: list[ScheduleRecord], doses: list[DoseRecord], now: dt.datetime) -> DoseStatus | None:
-    """When the next prophylaxis dose is due (a regimen starting later
-    included), and which scheduled doses of the last week were never logged
-    (a regimen that ended meanwhile included). None without such a regimen."""
-    tz = timezone.get_current_timezone()
-    today = now.astimezone(tz).date()
-    week_ago = today - dt.timedelta(days=7)
-    recent = [s for s in schedules if s.start_date < today and (s.end_date is None or s.end_date >= week_ago)]
-    coming = [s for s in schedules if s.end_date is None or s.end_date >= today]
-    if not recent and not coming:
-        return None
-    prophylaxis = [d for d in doses if d.reason == PROPHYLAXIS]
-    upcoming = [s.day for s in scheduled_doses(coming, today, today + dt.timedelta(days=60), tz)]
-    if upcoming and upcoming[0] == today and adherence(coming, prophylaxis, today, today, tz).taken:
-        upcoming = upcoming[1:]
-    missed: tuple[dt.date, ...] = ()
-    if recent:
-        missed = adherence(recent, prophylaxis, week_ago, today - dt.timedelta(days=1), tz).missed
-    return DoseStatus(next_due=upcoming[0] if upcoming else None, overdue=missed[-3:])
-
-
-def patient_dose_status(patient: Patient, now: dt.datetime | None = None) -> DoseStatus | None:
-    """:func:`dose_status` from the database: two queries."""
-    now = now or timezone.now()
-    schedules = [schedule_record(r) for r in patient.regimens.all()]
-    if not schedules:
-        return None
-    # Far enough back for the widest matching window (every 4 weeks: ± 14 days).
-    log_from = now - dt.timedelta(days=8) - max(default_tolerance(s) for s in schedules)
-    doses = [
-        DoseRecord(given_at=given_at, dose=dose, product_kind=kind, reason=PROPHYLAXIS)
-        for given_at, dose, kind in patient.infusions.prophylactic()
-        .filter(given_at__gte=log_from, given_at__lte=now)
-        .values_list("given_at", "dose", "product__kind")
-    ]
-    return dose_status(schedules, doses, now)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from hemolog.core.links import link
 from hemolog.patients.access import access_patient
 
 from .forms import AdjustStockForm, ProductForm, ReceiveLotForm
@@ -18,6 +19,20 @@ def stock_overview(request: HttpRequest, patient_id: int) -> HttpResponse:
     ctx = access_patient(request, patient_id, viewing="stock")
     today = timezone.localdate()
     lots = list(StockLot.objects.for_patient(ctx.patient).on_hand().select_related("product"))
+    for lot in lots:
+        lot.url = link("inventory:lot_detail", patient_id=patient_id, pk=lot.pk)
+    empty_lots = [
+        {
+            "url": link("inventory:lot_detail", patient_id=patient_id, pk=pk),
+            "brand": brand,
+            "lot_number": number,
+            "expires_on": expires_on,
+        }
+        for pk, brand, number, expires_on in StockLot.objects.for_patient(ctx.patient)
+        .filter(vials_on_hand=0)
+        .order_by("-expires_on")
+        .values_list("pk", "product__brand_name", "lot_number", "expires_on")[:20]
+    ]
     totals: dict = {}
     for lot in lots:
         lot.expired = lot.is_expired(today)
@@ -27,7 +42,6 @@ def stock_overview(request: HttpRequest, patient_id: int) -> HttpResponse:
             row["vials"] += lot.vials_on_hand
             row["units"] += lot.units_on_hand
             row["next_expiry"] = min(filter(None, [row["next_expiry"], lot.expires_on]))
-    empty_lots = StockLot.objects.for_patient(ctx.patient).filter(vials_on_hand=0).select_related("product")
     return render(
         request,
         "inventory/stock_overview.html",
@@ -36,7 +50,7 @@ def stock_overview(request: HttpRequest, patient_id: int) -> HttpResponse:
             "patient": ctx.patient,
             "lots": lots,
             "totals": sorted(totals.values(), key=lambda row: row["product"].brand_name),
-            "empty_lots": empty_lots.order_by("-expires_on")[:20],
+            "empty_lots": empty_lots,
             "warning_days": EXPIRY_WARNING_DAYS,
             "today": today,
             "soon": today + dt.timedelta(days=EXPIRY_WARNING_DAYS),

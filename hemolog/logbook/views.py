@@ -1,17 +1,16 @@
 import json
 import re
-from decimal import Decimal
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hemolog.clinical.records import WeightHistory
 from hemolog.core.dates import DateRangeForm
 from hemolog.core.numbers import amount
 from hemolog.inventory.models import StockLot
@@ -21,6 +20,7 @@ from hemolog.patients.access import access_patient
 from . import services
 from .forms import BleedForm, InfusionForm, RegimenForm
 from .models import MIDLINE_SITES, GivenBy, Infusion, Reason, Regimen
+from .rows import bleed_rows, infusion_rows
 
 PAGE_SIZE = 25
 
@@ -45,13 +45,26 @@ def bleed_list(request: HttpRequest, patient_id: int) -> HttpResponse:
     ctx = access_patient(request, patient_id, viewing="bleeds")
     filter_form = DateRangeForm(request.GET or None)
     start, end = filter_form.bounds(timezone.get_current_timezone())
+    # Treatments counted by a subquery: a join would group every bleed of the
+    # period with its infusions before the page is cut.
+    treatments = Infusion.objects.filter(bleed=OuterRef("pk")).order_by().values("bleed").annotate(n=Count("pk"))
     bleeds = (
-        ctx.patient.bleeds.in_period(start, end).annotate(treatments=Count("infusions")).order_by("-started_at", "-pk")
+        ctx.patient.bleeds.in_period(start, end)
+        .select_related("created_by")
+        .annotate(treatments=Coalesce(Subquery(treatments.values("n")), 0))
+        .order_by("-started_at", "-pk")
     )
+    page = _paginate(request, bleeds)
     return render(
         request,
         "logbook/bleed_list.html",
-        {"ctx": ctx, "patient": ctx.patient, "page": _paginate(request, bleeds), "filter_form": filter_form},
+        {
+            "ctx": ctx,
+            "patient": ctx.patient,
+            "page": page,
+            "rows": bleed_rows(page.object_list, patient_id),
+            "filter_form": filter_form,
+        },
     )
 
 
@@ -136,13 +149,6 @@ def bleed_delete(request: HttpRequest, patient_id: int, pk: int) -> HttpResponse
 # Infusions --------------------------------------------------------------------
 
 
-def _with_dose_per_kg(infusions, weights: WeightHistory[Decimal]) -> None:
-    """Set ``dose_per_kg`` on each infusion from the weight on its day."""
-    for infusion in infusions:
-        weight = weights.on(timezone.localtime(infusion.given_at).date())
-        infusion.dose_per_kg = (infusion.dose / weight).quantize(Decimal("0.1")) if weight else None
-
-
 @require_GET
 def infusion_list(request: HttpRequest, patient_id: int) -> HttpResponse:
     ctx = access_patient(request, patient_id, viewing="infusions")
@@ -150,16 +156,24 @@ def infusion_list(request: HttpRequest, patient_id: int) -> HttpResponse:
     start, end = filter_form.bounds(timezone.get_current_timezone())
     infusions = ctx.patient.infusions.in_period(start, end).select_related("product", "lot", "bleed", "created_by")
     page = _paginate(request, infusions)
-    _with_dose_per_kg(page.object_list, ctx.patient.weight_history())
     return render(
         request,
         "logbook/infusion_list.html",
-        {"ctx": ctx, "patient": ctx.patient, "page": page, "filter_form": filter_form},
+        {
+            "ctx": ctx,
+            "patient": ctx.patient,
+            "page": page,
+            "rows": infusion_rows(page.object_list, patient_id, ctx.patient.weight_history()),
+            "filter_form": filter_form,
+        },
     )
 
 
-def _infusion_form_page(request, ctx, form, infusion=None) -> HttpResponse:
-    last = None if infusion else ctx.patient.infusions.select_related("product", "created_by").first()
+def _last_infusion(patient) -> Infusion | None:
+    return patient.infusions.select_related("product", "created_by").first()
+
+
+def _infusion_form_page(request, ctx, form, infusion=None, last: Infusion | None = None) -> HttpResponse:
     return render(
         request,
         "logbook/infusion_form.html",
@@ -167,14 +181,13 @@ def _infusion_form_page(request, ctx, form, infusion=None) -> HttpResponse:
     )
 
 
-def _infusion_defaults(patient, bleed_id: str) -> dict:
+def _infusion_defaults(patient, last: Infusion | None, bleed_id: str) -> dict:
     """Pre-fill the usual dose so that logging it is one tap: the current
     regimen's product and dose (else the last dose's product), the
     first-expiring lot that holds enough for it, and who gave the last dose.
     Coming from a bleed's "Treat" button, link that bleed."""
     today = timezone.localdate()
     regimen = patient.regimens.active_on(today).select_related("product").first()
-    last = patient.infusions.select_related("product").first()
     product = regimen.product if regimen else (last.product if last else None)
     dose = regimen.dose if regimen else None
     initial: dict = {"given_by": last.given_by if last else _usual_giver(patient, today)}
@@ -207,7 +220,8 @@ def _describe(infusion) -> str:
 @require_http_methods(["GET", "POST"])
 def infusion_create(request: HttpRequest, patient_id: int) -> HttpResponse:
     ctx = access_patient(request, patient_id, write=True)
-    initial = _infusion_defaults(ctx.patient, request.GET.get("bleed", ""))
+    last = _last_infusion(ctx.patient)
+    initial = _infusion_defaults(ctx.patient, last, request.GET.get("bleed", ""))
     form = InfusionForm(request.POST if request.method == "POST" else None, patient=ctx.patient, initial=initial)
     if form.is_valid():
         infusion = form.save(commit=False)
@@ -220,7 +234,7 @@ def infusion_create(request: HttpRequest, patient_id: int) -> HttpResponse:
         else:
             messages.success(request, f"{ctx.patient.display_name}: {_describe(infusion)} logged.")
             return redirect("logbook:infusion_list", patient_id=patient_id)
-    return _infusion_form_page(request, ctx, form)
+    return _infusion_form_page(request, ctx, form, last=last)
 
 
 @require_http_methods(["GET", "POST"])

@@ -4,24 +4,31 @@ plain records as the dashboard (:mod:`hemolog.insights`).
 
 The whole roster is read in four queries whatever the number of patients: the
 bleeds, prophylactic doses, first doses and regimens of all the patients at
-once (``patient_id__in``), grouped by patient in Python.
+once (``patient_id__in``), grouped by patient in Python. Its rows are rendered
+once and cached like the dashboard: by the patients and their log versions
+(``data_version``), the order, the time zone and the 15-minute slot of "now"
+(the figures of the last 12 and 30 days move with time).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Min
-from django.utils import timezone
+from django.core.cache import cache
+from django.db.models import Min, QuerySet
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix
+from django.utils import timezone, translation
 
 from hemolog.clinical.adherence import Adherence, rounded_percent
 from hemolog.clinical.bleeding import BleedingRates, first_entry_of, target_joints
 from hemolog.clinical.records import PROPHYLAXIS, BleedRecord, DoseRecord, ScheduleRecord
 from hemolog.core.dates import DateRange
-from hemolog.insights.dashboard import days_since, period_figures
+from hemolog.insights.dashboard import NOW_SLOT_MINUTES, days_since, period_figures
 from hemolog.insights.joints import joint_label
 from hemolog.insights.log import schedule_record
 from hemolog.logbook.models import BleedEpisode, Infusion, Regimen, Site
@@ -186,11 +193,41 @@ COLUMNS = (
 )
 
 
-def roster_context(patients: Sequence[Patient], sort: str | None, now: dt.datetime | None = None) -> dict:
-    """What the roster template needs: the sorted rows and, per column, the
-    ``?sort=`` value its header links to (a second click reverses the order)."""
+def roster_context(
+    patients: QuerySet[Patient] | Sequence[Patient], sort: str | None, now: dt.datetime | None = None
+) -> dict:
+    """What the roster template needs: the rows rendered (``rows_html``; the
+    rows themselves too, as ``rows``, when they were just computed) and, per
+    column, the ``?sort=`` value its header links to (a second click reverses
+    the order). ``patients`` as a queryset is read only when the cache misses."""
     key, descending = parse_sort(sort)
-    rows = sort_rows(build_roster(patients, now), key, descending)
+    now = now or timezone.now()
+    if isinstance(patients, QuerySet):
+        versions = list(patients.values_list("pk", "data_version"))
+    else:
+        versions = [(patient.pk, patient.data_version) for patient in patients]
+    context = {**_sort_links(key, descending), "count": len(versions), "rows": []}
+    if not versions:
+        return {**context, "rows_html": ""}
+    cache_key = _cache_key(versions, key, descending, now)
+    rows_html = cache.get(cache_key)
+    if rows_html is None:
+        rows = sort_rows(build_roster(list(patients), now), key, descending)
+        rows_html = render_to_string("sharing/_roster_rows.html", {"rows": rows})
+        cache.set(cache_key, rows_html, NOW_SLOT_MINUTES * 60)
+        context["rows"] = rows  # for tests and debugging; the page itself uses the HTML
+    return {**context, "rows_html": rows_html}
+
+
+def _cache_key(versions: list[tuple[int, int]], key: str, descending: bool, now: dt.datetime) -> str:
+    """Everything the rendered rows depend on."""
+    slot = int(now.timestamp()) // (NOW_SLOT_MINUTES * 60)
+    where = (timezone.get_current_timezone_name(), translation.get_language(), get_script_prefix())
+    digest = hashlib.sha256(repr((sorted(versions), key, descending, slot, where)).encode()).hexdigest()
+    return f"roster:{digest}"
+
+
+def _sort_links(key: str, descending: bool) -> dict:
     columns = []
     for column, label in COLUMNS:
         active = column == key
@@ -209,4 +246,4 @@ def roster_context(patients: Sequence[Patient], sort: str | None, now: dt.dateti
     for column, label in COLUMNS:
         up, down = (", A–Z", ", Z–A") if column == "name" else (", lowest first", ", highest first")
         options += [(column, label + up, current == column), (f"-{column}", label + down, current == f"-{column}")]
-    return {"rows": rows, "columns": columns, "sort": current, "sort_options": options}
+    return {"columns": columns, "sort": current, "sort_options": options}

@@ -13,7 +13,8 @@ from hemolog.clinical.factor_level import estimated_factor_level
 from hemolog.core.dates import DateRange
 from hemolog.insights.charts.data import MonthChartData
 from hemolog.insights.charts.month import bleeds_and_adherence_chart
-from hemolog.insights.dashboard import build_dashboard, dashboard_with_charts, patient_dose_status
+from hemolog.insights.dashboard import build_dashboard, dashboard_with_charts
+from hemolog.insights.due import patient_dose_status
 from hemolog.insights.log import read_log
 from hemolog.inventory.models import Product
 from hemolog.logbook.models import BleedEpisode, Infusion

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from hemolog.insights.dashboard import patient_dose_status
+from hemolog.insights.due import patient_dose_status
 from tests import factories
 
 

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from tests import factories
 
@@ -18,23 +19,44 @@ def count_queries(client, url) -> int:
     return len(queries)
 
 
-def fill(patient, rows: int) -> None:
-    lot = factories.make_lot(patient, vials=rows + 5)
-    for i in range(rows):
-        bleed = factories.make_bleed(patient, days_ago=i + 0.5, site="ANKLE", side="R")
-        factories.make_infusion(patient, days_ago=i + 0.4, lot=lot, reason="BLEED", bleed=bleed)
-
-
 @pytest.mark.parametrize("name", ["logbook:bleed_list", "logbook:infusion_list"])
-def test_list_query_count_does_not_grow_with_rows(name, client_for, owner, patient, django_assert_num_queries):
+def test_list_query_count_does_not_grow_with_rows(
+    name, client_for, owner, caregiver, patient, django_assert_num_queries
+):
     client = client_for(owner)
     url = reverse(name, kwargs={"patient_id": patient.pk})
-    fill(patient, 1)
+    factories.fill_log(patient, 1, [owner])
     with_one = count_queries(client, url)
-    fill(patient, 199)
+    factories.fill_log(patient, 199, [owner, caregiver], start_day=1)
     with django_assert_num_queries(with_one):
         response = client.get(url)
     assert len(response.context["page"].object_list) == 25
+    html = response.content.decode()
+    assert "Logged by Olivia" in html and "Logged by Carl" in html  # who logged each row is shown
+    assert "iced it, better by evening" in html and "Right ankle" in html
+
+
+@pytest.mark.parametrize("zone", ["Europe/London", "America/New_York", "Pacific/Auckland", "UTC"])
+def test_times_are_shown_as_the_date_filter_shows_them(client_for, owner, patient, zone):
+    """Rows format their times in Python: the same text as ``|date:"j M Y H:i"``
+    in the user's zone, across the year (summer and winter time)."""
+    owner.time_zone = zone
+    owner.save(update_fields=["time_zone"])
+    lot = factories.make_lot(patient, vials=20, received_on=timezone.localdate() - dt.timedelta(days=400))
+    for days_ago in (0.2, 40.5, 100.3, 190.7, 300.9):
+        bleed = factories.make_bleed(patient, days_ago=days_ago, site="KNEE", side="L")
+        bleed.resolved_at = bleed.started_at + dt.timedelta(hours=30)
+        bleed.save()
+        factories.make_infusion(patient, days_ago=days_ago - 0.01, lot=lot, reason="BLEED", bleed=bleed)
+    client = client_for(owner)
+    with timezone.override(zone):
+        bleeds = client.get(reverse("logbook:bleed_list", kwargs={"patient_id": patient.pk}))
+        infusions = client.get(reverse("logbook:infusion_list", kwargs={"patient_id": patient.pk}))
+        for bleed, row in zip(bleeds.context["page"].object_list, bleeds.context["rows"], strict=True):
+            assert row.started == date_format(timezone.localtime(bleed.started_at), "j M Y H:i")
+            assert row.resolved == date_format(timezone.localtime(bleed.resolved_at), "j M H:i")
+        for infusion, row in zip(infusions.context["page"].object_list, infusions.context["rows"], strict=True):
+            assert row.given == date_format(timezone.localtime(infusion.given_at), "j M Y H:i")
 
 
 def test_bleeds_newest_first_and_paginated(client_for, owner, patient):

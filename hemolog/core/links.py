@@ -1,0 +1,24 @@
+"""Links to a page of a patient or of an entry, built from a pattern worked
+out once per URL name in this process instead of a ``reverse()`` each time:
+for the links on every page (a patient's tabs) and on every row of a list."""
+
+from __future__ import annotations
+
+from django.urls import get_script_prefix, get_urlconf, reverse
+
+# Ids no row has (ids have at most 18 digits), none a part of another.
+_SAMPLES = (987654321987654321, 987654321987654322, 987654321987654323)
+_PATTERNS: dict[tuple, str] = {}
+
+
+def link(name: str, **ids: int) -> str:
+    """``reverse(name, kwargs=ids)`` for URLs that take ids."""
+    key = (name, tuple(ids), get_urlconf(), get_script_prefix())
+    pattern = _PATTERNS.get(key)
+    if pattern is None:
+        samples = dict(zip(ids, _SAMPLES, strict=False))
+        pattern = reverse(name, kwargs=samples).replace("{", "{{").replace("}", "}}")
+        for field, sample in samples.items():
+            pattern = pattern.replace(str(sample), "{" + field + "}")
+        _PATTERNS[key] = pattern
+    return pattern.format(**{field: int(value) for field, value in ids.items()})

@@ -1,0 +1,128 @@
+"""``manage.py bench``: every page a family or a clinician opens daily, timed
+against a trivial logged-in page (the floor) in the same run.
+
+The pages are requested in turn, round after round, through Django's test
+client in this process, so that a busy machine slows them all alike and the
+ratios to the floor stay meaningful. Each page is requested once unmeasured
+first (templates loaded, caches filled); a cold page has the cache emptied
+before each measured request.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from .bench_data import ROSTER_PATIENTS, YEARS, BenchData
+
+FLOOR = "floor: a static logged-in page"
+GOAL = 3.0  # every daily page within 3x the floor …
+WARM_DASHBOARD_GOAL = 2.0  # … and the warm dashboard within 2x
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    url: str
+    who: str  # "parent" or "clinician"
+    cold: bool = False
+    goal: float | None = GOAL  # None: not a daily page (a cold dashboard)
+
+
+@dataclass
+class Result:
+    page: Page
+    times_ms: list[float] = field(default_factory=list)
+    queries: int = 0
+    kilobytes: float = 0.0
+
+    @property
+    def median_ms(self) -> float:
+        return statistics.median(self.times_ms)
+
+
+def pages(data: BenchData) -> list[Page]:
+    patient = data.patient.pk
+    today = timezone.localdate()
+    dashboard = reverse("insights:dashboard", kwargs={"patient_id": patient})
+    ten_years = f"{dashboard}?period=custom&start={today.replace(year=today.year - YEARS)}&end={today}"
+
+    def url(name: str) -> str:
+        return reverse(name, kwargs={"patient_id": patient})
+
+    return [
+        Page(FLOOR, reverse("password_change_done"), "parent"),
+        Page("home, a family of three", reverse("home"), "parent"),
+        Page("patient page", url("patients:detail"), "parent"),
+        Page("bleed list, first page", url("logbook:bleed_list"), "parent"),
+        Page("infusion list, first page", url("logbook:infusion_list"), "parent"),
+        Page("new-bleed form", url("logbook:bleed_create"), "parent"),
+        Page("new-infusion form", url("logbook:infusion_create"), "parent"),
+        Page("stock page", url("inventory:stock"), "parent"),
+        Page("dashboard, 12 months, warm", f"{dashboard}?period=12", "parent", goal=WARM_DASHBOARD_GOAL),
+        Page("dashboard, 10 years, warm", ten_years, "parent", goal=WARM_DASHBOARD_GOAL),
+        Page("dashboard, 12 months, cold", f"{dashboard}?period=12", "parent", cold=True, goal=None),
+        Page("dashboard, 10 years, cold", ten_years, "parent", cold=True, goal=None),
+        Page(f"clinician roster, {ROSTER_PATIENTS} patients, warm", reverse("home"), "clinician"),
+        Page(f"clinician roster, {ROSTER_PATIENTS} patients, cold", reverse("home"), "clinician", cold=True, goal=None),
+    ]
+
+
+def measure(pages_: list[Page], clients: dict[str, Client], runs: int) -> list[Result]:
+    """Warm pages first, each requested once unmeasured and then once a round;
+    then the cold ones, the cache emptied before each request."""
+    results = [Result(page) for page in pages_]
+    warm = [result for result in results if not result.page.cold]
+    for result in warm:
+        _get(clients[result.page.who], result.page.url)  # templates loaded, caches filled
+    for _ in range(runs):
+        for result in warm:
+            _measure(result, clients)
+    for _ in range(runs):
+        for result in results:
+            if result.page.cold:
+                cache.clear()
+                _measure(result, clients)
+    return results
+
+
+def _measure(result: Result, clients: dict[str, Client]) -> None:
+    with CaptureQueriesContext(connection) as captured:
+        begin = time.perf_counter()
+        response = _get(clients[result.page.who], result.page.url)
+        result.times_ms.append((time.perf_counter() - begin) * 1000)
+    result.queries = len(captured)
+    result.kilobytes = len(response.content) / 1024
+
+
+def _get(client: Client, url: str):
+    response = client.get(url)
+    if response.status_code != 200:
+        raise AssertionError(f"{url} answered {response.status_code}")
+    return response
+
+
+def report(results: list[Result], write: Callable[[str], None]) -> None:
+    """The table, one page a line: median ms, SQL queries, size and ratio to the floor."""
+    floor = next(r.median_ms for r in results if r.page.name == FLOOR)
+    width = max(len(r.page.name) for r in results) + 2
+    write(f"{'page':{width}}{'median ms':>10}{'queries':>9}{'KB':>7}{'x floor':>9}")
+    over = []
+    for result in results:
+        ratio = result.median_ms / floor
+        write(
+            f"{result.page.name:{width}}{result.median_ms:10.1f}{result.queries:9d}{result.kilobytes:7.1f}{ratio:9.1f}"
+        )
+        if result.page.goal is not None and ratio > result.page.goal:
+            over.append(f"{result.page.name} ({ratio:.1f}x, goal {result.page.goal:g}x)")
+    write("")
+    write("Over the goal: " + ("; ".join(over) if over else "none") + ".")

@@ -1,0 +1,102 @@
+"""The fields rendered in Python are crispy's bootstrap5 markup: the same
+elements, attributes and texts, for every kind of field the daily forms have,
+blank, filled in and with errors."""
+
+import datetime as dt
+from html.parser import HTMLParser
+
+import pytest
+from django.template import engines
+from django.utils import timezone
+
+from hemolog.core.fieldhtml import field_html, form_html
+from hemolog.logbook.forms import BleedForm, DateRangeForm, InfusionForm
+from hemolog.patients.forms import WeightForm
+from tests import factories
+
+
+class Tokens(HTMLParser):
+    """Elements with their attributes (classes as a set) and the texts between."""
+
+    def __init__(self):
+        super().__init__()
+        self.tokens = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = {name: (frozenset(value.split()) if name == "class" else value) for name, value in attrs}
+        self.tokens.append(("<", tag, tuple(sorted(attrs.items(), key=lambda item: item[0]))))
+
+    def handle_endtag(self, tag):
+        self.tokens.append((">", tag))
+
+    def handle_data(self, data):
+        if text := " ".join(data.split()):
+            self.tokens.append(("text", text))
+
+
+def tokens(html: str) -> list:
+    parser = Tokens()
+    parser.feed(html)
+    return parser.tokens
+
+
+def crispy(form) -> str:
+    return engines["django"].from_string("{% load crispy_forms_tags %}{{ form|crispy }}").render({"form": form})
+
+
+def crispy_field(form, name: str) -> str:
+    template = "{% load crispy_forms_tags %}{{ field|as_crispy_field }}"
+    return engines["django"].from_string(template).render({"field": form[name]})
+
+
+def bleed_forms(patient):
+    yield BleedForm(patient=patient)
+    yield BleedForm(
+        {"site": "KNEE", "pain": "14", "started_at": "2999-01-01T10:00", "notes": "<b>x</b>"}, patient=patient
+    )
+    yield BleedForm(
+        {"site": "HEAD", "side": "L", "cause": "TRAUMATIC", "severity": "SEVERE", "started_at": "2024-01-01T10:00"},
+        patient=patient,
+    )
+
+
+def infusion_forms(patient, lot, bleed):
+    yield InfusionForm(patient=patient, initial={"product": lot.product.pk, "dose": 2000, "lot": lot.pk})
+    yield InfusionForm(
+        {"dose": "99999", "given_at": "2020-01-01T10:00", "reason": "PROPHYLAXIS", "given_by": "SELF"}, patient=patient
+    )
+    high = {
+        "dose": "30000",
+        "lot": lot.pk,
+        "given_at": (timezone.localtime() - dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+    }
+    yield InfusionForm(
+        {**high, "reason": "BLEED", "bleed": bleed.pk, "given_by": "NURSE", "confirm_high_dose": "on"}, patient=patient
+    )
+
+
+def test_a_bleed_form_is_crispys(patient):
+    for form in bleed_forms(patient):
+        assert tokens(form_html(form)) == tokens(crispy(form))
+
+
+def test_an_infusion_forms_fields_are_crispys(patient, lot):
+    bleed = factories.make_bleed(patient, days_ago=1)
+    for form in infusion_forms(patient, lot, bleed):
+        form.is_bound and form.is_valid()
+        for name in form.fields:
+            assert tokens(field_html(form[name])) == tokens(crispy_field(form, name)), name
+
+
+@pytest.mark.parametrize("data", [None, {"start": "2024-05-01", "end": "2024-04-01"}, {"start": "garbage"}])
+def test_the_date_filter_and_the_weight_form_are_crispys(patient, data):
+    for form in (DateRangeForm(data), WeightForm(data, patient=patient)):
+        form.is_bound and form.is_valid()
+        for name in form.fields:
+            assert tokens(field_html(form[name])) == tokens(crispy_field(form, name)), name
+
+
+def test_values_and_labels_are_escaped(patient):
+    form = BleedForm({"site": "KNEE", "notes": '</textarea><script>alert("x")</script>'}, patient=patient)
+    html = field_html(form["notes"])
+    assert "<script>" not in html and "&lt;/textarea&gt;&lt;script&gt;" in html
