@@ -9,8 +9,9 @@ import pytest
 from django.template import engines
 from django.utils import timezone
 
+from hemolog.core.dates import DateRangeForm
 from hemolog.core.fieldhtml import field_html, form_html
-from hemolog.logbook.forms import BleedForm, DateRangeForm, InfusionForm
+from hemolog.logbook.forms import BleedForm, InfusionForm
 from hemolog.patients.forms import WeightForm
 from tests import factories
 
