@@ -1,6 +1,6 @@
 """What the bleed and infusion lists show of each entry, prepared in Python
 from rows read with everything they show (``select_related``): the template
-prints each entry once, as a card on a phone and a table row from md up."""
+prints each entry once, as a card on a phone and a table row from lg up."""
 
 from __future__ import annotations
 

@@ -6,9 +6,11 @@ from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hemolog.core.dates import DateRangeForm
@@ -21,6 +23,7 @@ from . import services
 from .forms import BleedForm, InfusionForm, RegimenForm
 from .models import MIDLINE_SITES, GivenBy, Infusion, Reason, Regimen
 from .rows import bleed_rows, infusion_rows
+from .rows_html import bleed_entries, infusion_entries
 
 PAGE_SIZE = 25
 
@@ -55,6 +58,10 @@ def bleed_list(request: HttpRequest, patient_id: int) -> HttpResponse:
         .order_by("-started_at", "-pk")
     )
     page = _paginate(request, bleeds)
+    rows = bleed_rows(page.object_list, patient_id)
+    csrf_input = ""
+    if ctx.can_write:  # for each ongoing bleed's "Mark resolved"
+        csrf_input = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request))
     return render(
         request,
         "logbook/bleed_list.html",
@@ -62,7 +69,8 @@ def bleed_list(request: HttpRequest, patient_id: int) -> HttpResponse:
             "ctx": ctx,
             "patient": ctx.patient,
             "page": page,
-            "rows": bleed_rows(page.object_list, patient_id),
+            "rows": rows,
+            "entries": bleed_entries(rows, ctx.can_write, csrf_input),
             "filter_form": filter_form,
         },
     )
@@ -156,6 +164,7 @@ def infusion_list(request: HttpRequest, patient_id: int) -> HttpResponse:
     start, end = filter_form.bounds(timezone.get_current_timezone())
     infusions = ctx.patient.infusions.in_period(start, end).select_related("product", "lot", "bleed", "created_by")
     page = _paginate(request, infusions)
+    rows = infusion_rows(page.object_list, patient_id, ctx.patient.weight_history())
     return render(
         request,
         "logbook/infusion_list.html",
@@ -163,7 +172,8 @@ def infusion_list(request: HttpRequest, patient_id: int) -> HttpResponse:
             "ctx": ctx,
             "patient": ctx.patient,
             "page": page,
-            "rows": infusion_rows(page.object_list, patient_id, ctx.patient.weight_history()),
+            "rows": rows,
+            "entries": infusion_entries(rows, ctx.can_write),
             "filter_form": filter_form,
         },
     )

@@ -88,3 +88,27 @@ def test_infusion_list_shows_dose_per_kg_from_weight(client_for, owner, patient)
     factories.make_infusion(patient, days_ago=1, dose=1600)  # patient weighs 32.0 kg
     html = client_for(owner).get(reverse("logbook:infusion_list", kwargs={"patient_id": patient.pk})).content.decode()
     assert "50 IU/kg" in html
+
+
+def test_each_entry_shows_what_it_holds_escaped_and_its_actions_to_writers_only(client_for, owner, clinician, patient):
+    lot = factories.make_lot(patient, vials=5, lot_number="L<1>")
+    ongoing = factories.make_bleed(patient, days_ago=0.5, site="HEAD", pain=7, notes='<script>alert("x")</script>')
+    factories.make_bleed(patient, days_ago=3, site="NOSE", resolved_at=timezone.now() - dt.timedelta(days=2))
+    factories.make_infusion(patient, days_ago=0.4, lot=lot, vials=2, reason="BLEED", bleed=ongoing, dose=1600)
+    factories.make_infusion(patient, days_ago=2, notes="at the clinic")
+    bleeds_url = reverse("logbook:bleed_list", kwargs={"patient_id": patient.pk})
+    infusions_url = reverse("logbook:infusion_list", kwargs={"patient_id": patient.pk})
+    resolve = reverse("logbook:bleed_resolve", kwargs={"patient_id": patient.pk, "pk": ongoing.pk})
+
+    html = client_for(owner).get(bleeds_url).content.decode()
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html and "<script>alert" not in html
+    assert 'class="entry entry-danger"' in html and "pain </span>7/10" in html and ">ongoing<" in html
+    assert html.count(f'action="{resolve}"><input type="hidden" name="csrfmiddlewaretoken"') == 1  # the ongoing one
+    assert '1<span class="entry-label"> treatment</span>' in html and '0<span class="entry-label"> treatments' in html
+    html = client_for(owner).get(infusions_url).content.decode()
+    assert "L&lt;1&gt;</a> ×2" in html and "50 IU/kg" in html and "Head (intracranial)" in html
+    assert 'class="ec-5 entry-none">–' in html and "at the clinic" in html  # the dose without a lot
+
+    for url in (bleeds_url, infusions_url):
+        html = client_for(clinician).get(url).content.decode()
+        assert "Logged by Olivia" in html and ">Edit<" not in html and "Mark resolved" not in html
