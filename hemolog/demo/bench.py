@@ -118,7 +118,7 @@ def report(results: list[Result], write: Callable[[str], None]) -> None:
     write(f"{'page':{width}}{'median ms':>10}{'queries':>9}{'KB':>7}{'x floor':>9}")
     over = []
     for result in results:
-        ratio = result.median_ms / floor
+        ratio = round(result.median_ms / floor, 1)  # as printed
         write(
             f"{result.page.name:{width}}{result.median_ms:10.1f}{result.queries:9d}{result.kilobytes:7.1f}{ratio:9.1f}"
         )

@@ -45,6 +45,11 @@ def test_bench_times_every_daily_page_and_leaves_nothing_behind(db):
         assert float(row["ms"]) > 0 and float(row["ratio"]) > 0, page
         assert float(row["kb"]) > 1, page  # a whole page, not an error or a redirect
         assert int(row["queries"]) >= 2, page  # at least the session and the user
+    # A fixed number of queries per page, far fewer than the rows it shows
+    # (25 per list, 200 on the roster): a query per row would show here.
+    assert all(int(row["queries"]) <= 12 for row in rows.values())
+    # The home page and a warm roster read their figures from the cache.
+    assert int(rows["home, a family of three"]["queries"]) <= 4
     # The queries of a cold dashboard do not depend on the period's length;
     # a warm one reads its figures from the cache.
     cold, warm = rows["dashboard, 12 months, cold"], rows["dashboard, 12 months, warm"]
