@@ -1,4 +1,7 @@
+import datetime as dt
+
 from django.contrib import messages
+from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,7 +11,28 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from .access import access_patient
 from .forms import PatientForm, WeightForm
-from .models import PatientAccess, WeightMeasurement
+from .models import Patient, PatientAccess, WeightMeasurement
+
+# Entries older than a day change the page only through data_version, which is in the key.
+RECENT_LOG_SECONDS = 60 * 60 * 24
+
+
+def _recent_log(patient: Patient, today: dt.date) -> dict:
+    """What the patient page shows of the log, read once per log version and
+    day: every change to an entry, a weight or a regimen moves the patient's
+    ``data_version`` on (hemolog.patients.signals), so a cached copy is never
+    stale; the day is in the key for the regimen active today."""
+    key = f"patient-page:{patient.pk}:{patient.data_version}:{today.isoformat()}"
+    log = cache.get(key)
+    if log is None:
+        log = {
+            "recent_bleeds": list(patient.bleeds.all()[:5]),
+            "recent_infusions": list(patient.infusions.select_related("product", "lot")[:5]),
+            "regimen": patient.regimens.active_on(today).select_related("product").first(),
+            "weights": list(patient.weights.all()[:10]),
+        }
+        cache.set(key, log, RECENT_LOG_SECONDS)
+    return log
 
 
 @require_http_methods(["GET", "POST"])
@@ -31,17 +55,13 @@ def patient_create(request: HttpRequest) -> HttpResponse:
 def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
     ctx = access_patient(request, patient_id, viewing="overview")
     patient = ctx.patient
-    today = timezone.localdate()
     return render(
         request,
         "patients/patient_detail.html",
         {
             "ctx": ctx,
             "patient": patient,
-            "recent_bleeds": patient.bleeds.all()[:5],
-            "recent_infusions": patient.infusions.select_related("product", "lot")[:5],
-            "regimen": patient.regimens.active_on(today).select_related("product").first(),
-            "weights": patient.weights.all()[:10],
+            **_recent_log(patient, timezone.localdate()),
             "weight_form": WeightForm(patient=patient) if ctx.can_write else None,
             "access_rows": patient.access.select_related("user").order_by("role", "granted_at")
             if ctx.is_owner

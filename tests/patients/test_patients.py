@@ -65,3 +65,30 @@ def test_only_an_owner_deletes_a_profile(client_for, owner, caregiver, patient):
     assert Patient.objects.filter(pk=patient.pk).exists()
     assert client_for(owner).post(url).status_code == 302
     assert not Patient.objects.filter(pk=patient.pk).exists()
+
+
+def test_the_patient_page_shows_each_change_to_the_log_at_once(
+    client_for, owner, caregiver, patient, django_assert_num_queries
+):
+    """The page's view of the log is cached by the log's version: a new bleed,
+    dose, weight or regimen shows on the next request, logged by anyone."""
+    from tests import factories
+
+    url = reverse("patients:detail", kwargs={"patient_id": patient.pk})
+    client = client_for(owner)
+    first = client.get(url).content.decode()
+    assert "None logged." in first
+    with django_assert_num_queries(4):  # session, user, access row with the patient, who can see the log
+        client.get(url)
+
+    factories.make_bleed(patient, days_ago=0.1, site="ELBOW", side="R", by=caregiver)
+    assert "Right elbow" in client.get(url).content.decode()
+
+    client_for(caregiver).post(
+        reverse("patients:weight_add", kwargs={"patient_id": patient.pk}),
+        {"measured_on": timezone.localdate().isoformat(), "weight_kg": "33.4"},
+    )
+    assert "33.4" in client.get(url).content.decode()
+
+    factories.make_regimen(patient, interval_days=3)
+    assert "every 3 days" in client.get(url).content.decode().lower()
