@@ -163,21 +163,7 @@ class _Restore:
         return self.user if value == "account" else None
 
     def _profile(self, entry: schema.Patient, where: str) -> Patient | None:
-        form = PatientForm(
-            entry.model_dump(
-                include={
-                    "display_name",
-                    "date_of_birth",
-                    "hemophilia_type",
-                    "baseline_factor_level",
-                    "severity",
-                    "inhibitor_status",
-                    "treatment_centre",
-                    "half_life_hours",
-                    "recovery",
-                }
-            )
-        )
+        form = PatientForm(entry.model_dump(include=set(PatientForm.Meta.fields)))
         if not form.is_valid():
             self.problems.of_form(form, where)
             return None
