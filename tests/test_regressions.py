@@ -21,22 +21,11 @@ from hemolog.patients.models import Patient, WeightMeasurement
 
 from . import factories
 from .assertions import as_input
+from .logbook.infusions import infusion_data
 
 
 def infusion_post(**fields) -> dict:
-    data = {
-        "given_at": as_input(timezone.now() - dt.timedelta(hours=1)),
-        "lot": "",
-        "product": "",
-        "dose": "1000",
-        "vials_used": "",
-        "reason": "PROPHYLAXIS",
-        "bleed": "",
-        "given_by": "SELF",
-        "notes": "",
-    }
-    data.update(fields)
-    return data
+    return infusion_data(notes="", **fields)
 
 
 def assert_ledger_matches(lot: StockLot) -> None:

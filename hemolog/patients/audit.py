@@ -13,12 +13,12 @@ def record_view(access: PatientAccess, what: str) -> None:
     """Record a clinician's view of a patient (the family's own views are not recorded)."""
     if access.role == PatientAccess.Role.CLINICIAN:
         AccessEvent.objects.create(
-            patient_id=access.patient_id, user=access.user, action=AccessEvent.Action.VIEW, what=what
+            patient_id=access.patient_id, user_id=access.user_id, action=AccessEvent.Action.VIEW, what=what
         )
 
 
 def record_export(access: PatientAccess, what: str) -> None:
     """Record an export of a patient's log, by anyone."""
     AccessEvent.objects.create(
-        patient_id=access.patient_id, user=access.user, action=AccessEvent.Action.EXPORT, what=what
+        patient_id=access.patient_id, user_id=access.user_id, action=AccessEvent.Action.EXPORT, what=what
     )

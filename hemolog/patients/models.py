@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
@@ -130,10 +129,6 @@ class Patient(models.Model):
     def weight_history(self) -> WeightHistory[Decimal]:
         """The weights, read in one query, to ask for the weight on many days."""
         return WeightHistory(self.weights.order_by("measured_on", "pk").values_list("measured_on", "weight_kg"))
-
-    def weight_on(self, day: dt.date) -> Decimal | None:
-        """The weight on ``day`` (:class:`~hemolog.clinical.records.WeightHistory`'s rule)."""
-        return self.weight_history().on(day)
 
     @property
     def latest_weight(self) -> WeightMeasurement | None:
