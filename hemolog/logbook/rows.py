@@ -62,17 +62,8 @@ def _logged_by(entry) -> str:
     return entry.created_by.display_name if entry.created_by_id else ""
 
 
-class Row:
-    """A row's values read by name, as a dict's are: the template engine tries
-    ``row[name]`` first, which for a plain object fails with an exception on
-    every lookup (some twenty per row)."""
-
-    def __getitem__(self, name: str):
-        return getattr(self, name)
-
-
 @dataclass(frozen=True)
-class BleedRow(Row):
+class BleedRow:
     pk: int
     site: str  # "Left ankle"
     started: str
@@ -118,7 +109,7 @@ def bleed_rows(bleeds: Iterable[BleedEpisode], patient_id: int) -> list[BleedRow
 
 
 @dataclass(frozen=True)
-class InfusionRow(Row):
+class InfusionRow:
     pk: int
     given: str
     dose: str  # "2000 IU"
