@@ -65,6 +65,16 @@ class BleedSeverity(models.TextChoices):
     SEVERE = "SEVERE", "Severe"
 
 
+def site_label(site: str, side: str) -> str:
+    """ "Left ankle", "Head": a bleed's site as the pages show it."""
+    label = _SITE_LABELS.get(site, site)
+    prefix = {Side.LEFT: "Left ", Side.RIGHT: "Right "}.get(side, "")
+    return f"{prefix}{label.lower()}" if prefix else label
+
+
+_SITE_LABELS = dict(Site.choices)
+
+
 class LogQuerySet(models.QuerySet):
     """Shared verbs for entries that belong to a patient (entries are reached
     through ``access_patient``, so there is no per-user verb here)."""
@@ -122,9 +132,7 @@ class BleedEpisode(models.Model):
 
     @property
     def site_label(self) -> str:
-        side = {"L": "Left ", "R": "Right "}.get(self.side, "")
-        label = self.get_site_display()
-        return f"{side}{label.lower()}" if side else label
+        return site_label(self.site, self.side)
 
     @property
     def is_head(self) -> bool:

@@ -1,12 +1,14 @@
 """What the bleed and infusion lists show of each entry, prepared in Python
-from rows read with everything they show (``select_related``): the template
-prints each entry once, as a card on a phone and a table row from lg up."""
+from plain values read in one query with everything they show (``FIELDS``:
+a page of model instances with their related objects cost three times the
+query itself): the template prints each entry once, as a card on a phone and
+a table row from lg up."""
 
 from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -15,10 +17,42 @@ from django.utils.dates import MONTHS_3
 from django.utils.text import Truncator
 
 from hemolog.clinical.records import WeightHistory
-from hemolog.core.links import link
+from hemolog.core.links import entry_links, link
 from hemolog.core.numbers import amount
 
-from .models import BleedEpisode, Infusion
+from .models import BleedSeverity, Cause, GivenBy, Reason, Site, site_label
+
+# What a row reads, for ``QuerySet.values()``; the bleed list adds ``treatments``.
+BLEED_FIELDS = (
+    "pk",
+    "site",
+    "side",
+    "started_at",
+    "resolved_at",
+    "cause",
+    "severity",
+    "pain",
+    "notes",
+    "created_by__first_name",
+    "created_by__email",
+)
+INFUSION_FIELDS = (
+    "pk",
+    "given_at",
+    "dose",
+    "product__unit",
+    "product__brand_name",
+    "lot_id",
+    "lot__lot_number",
+    "vials_used",
+    "reason",
+    "bleed__site",
+    "bleed__side",
+    "given_by",
+    "notes",
+    "created_by__first_name",
+    "created_by__email",
+)
 
 NOTES_CHARS = 300
 
@@ -41,15 +75,6 @@ class Times:
         return f"{local.day} {self.months[local.month]} {local.hour:02d}:{local.minute:02d}"
 
 
-class Labels(dict):
-    """Display labels worked out once per distinct value on a page."""
-
-    def of(self, key, label: Callable[[], str]) -> str:
-        if key not in self:
-            self[key] = label()
-        return self[key]
-
-
 def _notes(text: str) -> str:
     """As the ``truncatechars`` filter shows notes; a note that short is never
     cut, and skips the truncator's own set-up and translation look-up."""
@@ -58,8 +83,9 @@ def _notes(text: str) -> str:
     return Truncator(text).chars(NOTES_CHARS)
 
 
-def _logged_by(entry) -> str:
-    return entry.created_by.display_name if entry.created_by_id else ""
+def _logged_by(values: Mapping) -> str:
+    """As ``User.display_name``; "" for an entry whose author is gone."""
+    return values["created_by__first_name"] or values["created_by__email"] or ""
 
 
 @dataclass(frozen=True)
@@ -81,31 +107,37 @@ class BleedRow:
     treat_url: str
 
 
-def bleed_rows(bleeds: Iterable[BleedEpisode], patient_id: int) -> list[BleedRow]:
-    """Bleeds read with ``created_by`` and annotated with ``treatments``, the
+def bleed_rows(bleeds: Iterable[Mapping], patient_id: int) -> list[BleedRow]:
+    """Bleeds as ``values(*BLEED_FIELDS, "treatments")``, ``treatments`` the
     number of infusions that treated each."""
     treat = link("logbook:infusion_create", patient_id=patient_id) + "?bleed="
-    times, labels = Times(), Labels()
-    return [
-        BleedRow(
-            pk=bleed.pk,
-            site=labels.of(("site", bleed.site, bleed.side), lambda b=bleed: b.site_label),
-            started=times.day_and_time(bleed.started_at),
-            cause=labels.of(("cause", bleed.cause), bleed.get_cause_display),
-            severity=labels.of(("severity", bleed.severity), bleed.get_severity_display),
-            pain=bleed.pain,
-            resolved=times.short(bleed.resolved_at) if bleed.resolved_at else "",
-            treatments=bleed.treatments,
-            notes=_notes(bleed.notes),
-            logged_by=_logged_by(bleed),
-            is_head=bleed.is_head,
-            edit_url=link("logbook:bleed_edit", patient_id=patient_id, pk=bleed.pk),
-            delete_url=link("logbook:bleed_delete", patient_id=patient_id, pk=bleed.pk),
-            resolve_url=link("logbook:bleed_resolve", patient_id=patient_id, pk=bleed.pk),
-            treat_url=f"{treat}{bleed.pk}",
+    times = Times()
+    edit, delete = entry_links("logbook:bleed_edit", patient_id), entry_links("logbook:bleed_delete", patient_id)
+    resolve = entry_links("logbook:bleed_resolve", patient_id)
+    causes, severities = dict(Cause.choices), dict(BleedSeverity.choices)
+    rows = []
+    for bleed in bleeds:
+        pk, site, side = bleed["pk"], bleed["site"], bleed["side"]
+        rows.append(
+            BleedRow(
+                pk=pk,
+                site=site_label(site, side),
+                started=times.day_and_time(bleed["started_at"]),
+                cause=causes.get(bleed["cause"], bleed["cause"]),
+                severity=severities.get(bleed["severity"], bleed["severity"]),
+                pain=bleed["pain"],
+                resolved=times.short(bleed["resolved_at"]) if bleed["resolved_at"] else "",
+                treatments=bleed["treatments"],
+                notes=_notes(bleed["notes"]),
+                logged_by=_logged_by(bleed),
+                is_head=site == Site.HEAD,
+                edit_url=edit(pk),
+                delete_url=delete(pk),
+                resolve_url=resolve(pk),
+                treat_url=f"{treat}{pk}",
+            )
         )
-        for bleed in bleeds
-    ]
+    return rows
 
 
 @dataclass(frozen=True)
@@ -127,34 +159,36 @@ class InfusionRow:
     delete_url: str
 
 
-def infusion_rows(infusions: Iterable[Infusion], patient_id: int, weights: WeightHistory[Decimal]) -> list[InfusionRow]:
-    """Infusions read with their product, lot, bleed and ``created_by``; the
-    dose per kg of the weight on each one's day (:class:`WeightHistory`)."""
-    times, labels = Times(), Labels()
+def infusion_rows(infusions: Iterable[Mapping], patient_id: int, weights: WeightHistory[Decimal]) -> list[InfusionRow]:
+    """Infusions as ``values(*INFUSION_FIELDS)``; the dose per kg of the
+    weight on each one's day (:class:`WeightHistory`)."""
+    times = Times()
+    edit, delete = entry_links("logbook:infusion_edit", patient_id), entry_links("logbook:infusion_delete", patient_id)
+    lot_link = entry_links("inventory:lot_detail", patient_id)
+    reasons, givers = dict(Reason.choices), dict(GivenBy.choices)
     rows = []
     for infusion in infusions:
-        unit, bleed = infusion.product.unit, infusion.bleed if infusion.bleed_id else None
-        weight = weights.on(infusion.given_at.astimezone(times.tz).date())
-        per_kg = (infusion.dose / weight).quantize(Decimal("0.1")) if weight else None
+        pk, unit, given_at, dose = infusion["pk"], infusion["product__unit"], infusion["given_at"], infusion["dose"]
+        weight = weights.on(given_at.astimezone(times.tz).date())
+        per_kg = (dose / weight).quantize(Decimal("0.1")) if weight else None
+        site, side = infusion["bleed__site"], infusion["bleed__side"]
         rows.append(
             InfusionRow(
-                pk=infusion.pk,
-                given=times.day_and_time(infusion.given_at),
-                dose=f"{amount(infusion.dose)} {unit}",
-                product=infusion.product.brand_name,
+                pk=pk,
+                given=times.day_and_time(given_at),
+                dose=f"{amount(dose)} {unit}",
+                product=infusion["product__brand_name"],
                 per_kg=f"{amount(per_kg)} {unit}/kg" if per_kg else "",
-                lot_number=infusion.lot.lot_number if infusion.lot_id else "",
-                lot_url=link("inventory:lot_detail", patient_id=patient_id, pk=infusion.lot_id)
-                if infusion.lot_id
-                else "",
-                vials=infusion.vials_used,
-                reason=labels.of(("reason", infusion.reason), infusion.get_reason_display),
-                bleed_site=labels.of(("site", bleed.site, bleed.side), lambda b=bleed: b.site_label) if bleed else "",
-                given_by=labels.of(("given by", infusion.given_by), infusion.get_given_by_display),
-                notes=_notes(infusion.notes),
+                lot_number=infusion["lot__lot_number"] or "",
+                lot_url=lot_link(infusion["lot_id"]) if infusion["lot_id"] else "",
+                vials=infusion["vials_used"],
+                reason=reasons.get(infusion["reason"], infusion["reason"]),
+                bleed_site=site_label(site, side) if site else "",
+                given_by=givers.get(infusion["given_by"], infusion["given_by"]),
+                notes=_notes(infusion["notes"]),
                 logged_by=_logged_by(infusion),
-                edit_url=link("logbook:infusion_edit", patient_id=patient_id, pk=infusion.pk),
-                delete_url=link("logbook:infusion_delete", patient_id=patient_id, pk=infusion.pk),
+                edit_url=edit(pk),
+                delete_url=delete(pk),
             )
         )
     return rows

@@ -22,14 +22,19 @@ from hemolog.patients.access import access_patient
 from . import services
 from .forms import BleedForm, InfusionForm, RegimenForm
 from .models import MIDLINE_SITES, GivenBy, Infusion, Reason, Regimen
-from .rows import bleed_rows, infusion_rows
+from .rows import BLEED_FIELDS, INFUSION_FIELDS, bleed_rows, infusion_rows
 from .rows_html import bleed_entries, infusion_entries
 
 PAGE_SIZE = 25
 
 
-def _paginate(request: HttpRequest, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+def _paginate(request: HttpRequest, entries, rows):
+    """The page asked for, counted on ``entries`` (a plain queryset: counting
+    the rows' joins and subqueries cost more than reading a page), and that
+    page of ``rows`` (the same entries, as the list reads them)."""
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    first = (page.number - 1) * PAGE_SIZE
+    return page, rows[first : first + PAGE_SIZE]
 
 
 def _confirm_delete(request, ctx, title: str, cancel_url: str, warning: str = "") -> HttpResponse:
@@ -51,14 +56,13 @@ def bleed_list(request: HttpRequest, patient_id: int) -> HttpResponse:
     # Treatments counted by a subquery: a join would group every bleed of the
     # period with its infusions before the page is cut.
     treatments = Infusion.objects.filter(bleed=OuterRef("pk")).order_by().values("bleed").annotate(n=Count("pk"))
-    bleeds = (
-        ctx.patient.bleeds.in_period(start, end)
-        .select_related("created_by")
-        .annotate(treatments=Coalesce(Subquery(treatments.values("n")), 0))
-        .order_by("-started_at", "-pk")
+    bleeds = ctx.patient.bleeds.in_period(start, end).order_by("-started_at", "-pk")
+    page, values = _paginate(
+        request,
+        bleeds,
+        bleeds.annotate(treatments=Coalesce(Subquery(treatments.values("n")), 0)).values(*BLEED_FIELDS, "treatments"),
     )
-    page = _paginate(request, bleeds)
-    rows = bleed_rows(page.object_list, patient_id)
+    rows = bleed_rows(values, patient_id)
     csrf_input = ""
     if ctx.can_write:  # for each ongoing bleed's "Mark resolved"
         csrf_input = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request))
@@ -162,9 +166,9 @@ def infusion_list(request: HttpRequest, patient_id: int) -> HttpResponse:
     ctx = access_patient(request, patient_id, viewing="infusions")
     filter_form = DateRangeForm(request.GET or None)
     start, end = filter_form.bounds(timezone.get_current_timezone())
-    infusions = ctx.patient.infusions.in_period(start, end).select_related("product", "lot", "bleed", "created_by")
-    page = _paginate(request, infusions)
-    rows = infusion_rows(page.object_list, patient_id, ctx.patient.weight_history())
+    infusions = ctx.patient.infusions.in_period(start, end)
+    page, values = _paginate(request, infusions, infusions.values(*INFUSION_FIELDS))
+    rows = infusion_rows(values, patient_id, ctx.patient.weight_history())
     return render(
         request,
         "logbook/infusion_list.html",

@@ -40,9 +40,10 @@ def access_patient(
     user = request.user
     if not user.is_authenticated:
         raise Http404
-    access = PatientAccess.objects.select_related("patient").filter(user=user, patient_id=patient_id).first()
-    if access is None:
-        raise Http404("No such patient.")
+    try:  # one row per user and patient (a unique constraint): get(), not a slower first()
+        access = PatientAccess.objects.select_related("patient").get(user_id=user.pk, patient_id=patient_id)
+    except PatientAccess.DoesNotExist:
+        raise Http404("No such patient.") from None
     if owner and not access.is_owner:
         raise PermissionDenied("Only the patient's owner can do this.")
     if write and not access.can_write:
