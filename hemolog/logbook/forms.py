@@ -14,6 +14,7 @@ from hemolog.core.formfields import DateInput, DateTimeLocalInput, LocalDateTime
 from hemolog.core.numbers import amount
 from hemolog.inventory.models import DoseUnit, Product, StockLot
 
+from .form_choices import InfusionChoices, choice_querysets
 from .models import (
     LATERAL_SITES,
     MIDLINE_SITES,
@@ -135,12 +136,22 @@ class InfusionForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, patient, weights: WeightHistory[Decimal] | None = None, history: bool = False, **kwargs):
+    def __init__(
+        self,
+        *args,
+        patient,
+        weights: WeightHistory[Decimal] | None = None,
+        history: bool = False,
+        choices: InfusionChoices | None = None,
+        **kwargs,
+    ):
         """``weights``: the patient's weights (:meth:`Patient.weight_history`), for a caller
         that checks many doses and reads them once. ``history``: the dose is one from a
         file (a CSV row, a personal archive), never shown as a page: no initial values,
         every lot and bleed of the patient may be chosen, and a lot's vials are not
-        checked against what it holds today (the archive's own ledger says)."""
+        checked against what it holds today (the archive's own ledger says).
+        ``choices``: what the page lists, read already (a new dose's page,
+        hemolog.logbook.infusion_page); else read here."""
         super().__init__(*args, **kwargs)
         self.patient = patient
         self.history = history
@@ -153,13 +164,17 @@ class InfusionForm(forms.ModelForm):
         self.fields["vials_used"].required = False
         if history:
             return
-        self.fields["lot"].label_from_instance = lambda lot: lot.label
-        self.fields["lot"].empty_label = "None (given at the clinic)"
-        self.fields["product"].empty_label = "Choose a product"
-        self.fields["bleed"].empty_label = "Not for a bleed"
-        self.fields["bleed"].label_from_instance = lambda b: (
-            f"{b.site_label}, {timezone.localtime(b.started_at):%d %b %H:%M}"
-        )
+        # On a page the choices are plain values (form_choices); the querysets
+        # set above check what is posted.
+        if choices is None:
+            choices = InfusionChoices.read(*(self.fields[name].queryset for name in ("lot", "product", "bleed")))
+        self.lot_options = choices.lots
+        self.fields["lot"].choices = [
+            ("", "None (given at the clinic)"),
+            *((lot.pk, lot.label) for lot in choices.lots),
+        ]
+        self.fields["product"].choices = [("", "Choose a product"), *choices.products]
+        self.fields["bleed"].choices = [("", "Not for a bleed"), *choices.bleeds]
         if not self.instance.pk and not self.initial.get("vials_used"):
             self.initial["vials_used"] = None  # counted from the dose unless typed
         self.fields["given_at"].initial = now_for_input
@@ -167,23 +182,13 @@ class InfusionForm(forms.ModelForm):
             self.initial["dose"] = amount(self.initial["dose"])  # "1000", not "1000.0"
 
     def set_choices(self) -> None:
-        """The lots, products and bleeds the dose may name: on the page, the
-        patient's usable lots and the last 90 days' bleeds (and those the dose
-        already names). A subclass checking many doses of a file may choose among
-        objects it loaded once instead."""
-        patient = self.patient
-        lots = StockLot.objects.for_patient(patient).select_related("product")
-        bleeds = patient.bleeds.all()
-        if not self.history:
-            usable = Q(vials_on_hand__gt=0, expires_on__gte=timezone.localdate())
-            if self.previous_lot_id:
-                usable |= Q(pk=self.previous_lot_id)
-            lots = lots.filter(usable)
-            bleeds = bleeds.filter(started_at__gte=timezone.now() - dt.timedelta(days=90))
-            if self.instance.bleed_id:
-                bleeds = bleeds | patient.bleeds.filter(pk=self.instance.bleed_id)
+        """The lots, products and bleeds the dose may name (:func:`choice_querysets`).
+        A subclass checking many doses of a file may choose among objects it
+        loaded once instead."""
+        lot_id = self.previous_lot_id
+        lots, products, bleeds = choice_querysets(self.patient, self.history, lot_id, self.instance.bleed_id)
         self.fields["lot"].queryset = lots
-        self.fields["product"].queryset = Product.objects.for_patient(patient).usual_first_for(patient)
+        self.fields["product"].queryset = products
         self.fields["bleed"].queryset = bleeds
 
     def clean_given_at(self):

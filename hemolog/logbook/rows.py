@@ -6,19 +6,17 @@ a table row from lg up."""
 
 from __future__ import annotations
 
-import datetime as dt
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils import timezone
-from django.utils.dates import MONTHS_3
 from django.utils.text import Truncator
 
 from hemolog.clinical.records import WeightHistory
 from hemolog.core.links import entry_links, link
 from hemolog.core.numbers import amount
+from hemolog.core.times import Times
 
 from .models import BleedSeverity, Cause, GivenBy, Reason, Site, site_label
 
@@ -55,24 +53,6 @@ INFUSION_FIELDS = (
 )
 
 NOTES_CHARS = 300
-
-
-class Times:
-    """Times as the templates' ``date`` filter shows them with "j M Y H:i" and
-    "j M H:i", in the current zone: without a formatter object and a
-    translation look-up per time."""
-
-    def __init__(self):
-        self.tz = timezone.get_current_timezone()
-        self.months = {month: str(MONTHS_3[month]).title() for month in range(1, 13)}
-
-    def day_and_time(self, moment: dt.datetime) -> str:
-        local = moment.astimezone(self.tz)
-        return f"{local.day} {self.months[local.month]} {local.year:04d} {local.hour:02d}:{local.minute:02d}"
-
-    def short(self, moment: dt.datetime) -> str:
-        local = moment.astimezone(self.tz)
-        return f"{local.day} {self.months[local.month]} {local.hour:02d}:{local.minute:02d}"
 
 
 def _notes(text: str) -> str:

@@ -1,5 +1,4 @@
 import json
-import re
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -15,13 +14,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from hemolog.core.dates import DateRangeForm
 from hemolog.core.numbers import amount
-from hemolog.inventory.models import StockLot
 from hemolog.inventory.stock import InsufficientStock
 from hemolog.patients.access import access_patient
 
 from . import services
 from .forms import BleedForm, InfusionForm, RegimenForm
-from .models import MIDLINE_SITES, GivenBy, Infusion, Reason, Regimen
+from .infusion_page import infusion_page, initial
+from .models import MIDLINE_SITES, Infusion, Regimen
 from .rows import BLEED_FIELDS, INFUSION_FIELDS, bleed_rows, infusion_rows
 from .rows_html import bleed_entries, infusion_entries
 
@@ -183,47 +182,12 @@ def infusion_list(request: HttpRequest, patient_id: int) -> HttpResponse:
     )
 
 
-def _last_infusion(patient) -> Infusion | None:
-    return patient.infusions.select_related("product", "created_by").first()
-
-
-def _infusion_form_page(request, ctx, form, infusion=None, last: Infusion | None = None) -> HttpResponse:
+def _infusion_form_page(request, ctx, form, infusion=None, last: dict | None = None) -> HttpResponse:
     return render(
         request,
         "logbook/infusion_form.html",
         {"form": form, "ctx": ctx, "patient": ctx.patient, "infusion": infusion, "last_infusion": last},
     )
-
-
-def _infusion_defaults(patient, last: Infusion | None, bleed_id: str) -> dict:
-    """Pre-fill the usual dose so that logging it is one tap: the current
-    regimen's product and dose (else the last dose's product), the
-    first-expiring lot that holds enough for it, and who gave the last dose.
-    Coming from a bleed's "Treat" button, link that bleed."""
-    today = timezone.localdate()
-    regimen = patient.regimens.active_on(today).select_related("product").first()
-    product = regimen.product if regimen else (last.product if last else None)
-    dose = regimen.dose if regimen else None
-    initial: dict = {"given_by": last.given_by if last else _usual_giver(patient, today)}
-    if product:
-        initial["product"] = product.pk
-    if dose:
-        initial["dose"] = dose
-    lots = StockLot.objects.for_patient(patient).usable_on(today)
-    for lot in lots.filter(product=product) if product else lots:
-        if not dose or lot.vials_on_hand * lot.vial_size >= dose:
-            initial["lot"] = lot.pk
-            break
-    if re.fullmatch(r"[0-9]{1,18}", bleed_id) and patient.bleeds.filter(pk=bleed_id).exists():
-        initial.update(bleed=bleed_id, reason=Reason.BLEED)
-    return initial
-
-
-def _usual_giver(patient, today) -> str:
-    """A child's dose is given by a parent; an adult's (or unknown age) by himself."""
-    if patient.date_of_birth and (today - patient.date_of_birth).days < 16 * 365:
-        return GivenBy.CAREGIVER
-    return GivenBy.SELF
 
 
 def _describe(infusion) -> str:
@@ -234,9 +198,14 @@ def _describe(infusion) -> str:
 @require_http_methods(["GET", "POST"])
 def infusion_create(request: HttpRequest, patient_id: int) -> HttpResponse:
     ctx = access_patient(request, patient_id, write=True)
-    last = _last_infusion(ctx.patient)
-    initial = _infusion_defaults(ctx.patient, last, request.GET.get("bleed", ""))
-    form = InfusionForm(request.POST if request.method == "POST" else None, patient=ctx.patient, initial=initial)
+    page = infusion_page(ctx.patient)
+    form = InfusionForm(
+        request.POST if request.method == "POST" else None,
+        patient=ctx.patient,
+        weights=page.weights,
+        choices=page.choices,
+        initial=None if request.method == "POST" else initial(ctx.patient, page, request.GET.get("bleed", "")),
+    )
     if form.is_valid():
         infusion = form.save(commit=False)
         infusion.patient = ctx.patient
@@ -248,7 +217,7 @@ def infusion_create(request: HttpRequest, patient_id: int) -> HttpResponse:
         else:
             messages.success(request, f"{ctx.patient.display_name}: {_describe(infusion)} logged.")
             return redirect("logbook:infusion_list", patient_id=patient_id)
-    return _infusion_form_page(request, ctx, form, last=last)
+    return _infusion_form_page(request, ctx, form, last=page.last)
 
 
 @require_http_methods(["GET", "POST"])

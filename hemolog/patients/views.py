@@ -9,6 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hemolog.core.links import entry_links
+from hemolog.core.numbers import amount
+from hemolog.core.times import Times
+
 from .access import access_patient
 from .forms import PatientForm, WeightForm
 from .models import Patient, PatientAccess, WeightMeasurement
@@ -18,18 +22,35 @@ RECENT_LOG_SECONDS = 60 * 60 * 24
 
 
 def _recent_log(patient: Patient, today: dt.date) -> dict:
-    """What the patient page shows of the log, read once per log version and
-    day: every change to an entry, a weight or a regimen moves the patient's
-    ``data_version`` on (hemolog.patients.signals), so a cached copy is never
-    stale; the day is in the key for the regimen active today."""
-    key = f"patient-page:{patient.pk}:{patient.data_version}:{today.isoformat()}"
+    """What the patient page shows of the log, as display values, worked out
+    once per log version, day and time zone: every change to an entry, a
+    weight or a regimen moves the patient's ``data_version`` on
+    (hemolog.patients.signals), so a cached copy is never stale; the day is
+    in the key for the regimen active today, the zone for the times shown."""
+    times = Times()
+    key = f"patient-page:{patient.pk}:{patient.data_version}:{today.isoformat()}:{times.tz}"
     log = cache.get(key)
     if log is None:
+        regimen = patient.regimens.active_on(today).select_related("product").first()
+        weight_delete = entry_links("patients:weight_delete", patient.pk)
         log = {
-            "recent_bleeds": list(patient.bleeds.all()[:5]),
-            "recent_infusions": list(patient.infusions.select_related("product", "lot")[:5]),
-            "regimen": patient.regimens.active_on(today).select_related("product").first(),
-            "weights": list(patient.weights.all()[:10]),
+            "recent_bleeds": [
+                {"when": times.day_and_time(b.started_at), "site": b.site_label, "ongoing": not b.resolved_at}
+                for b in patient.bleeds.all()[:5]
+            ],
+            "recent_infusions": [
+                {
+                    "when": times.day_and_time(i.given_at),
+                    "dose": f"{amount(i.dose)} {i.product.unit} {i.product.brand_name}",
+                    "reason": i.get_reason_display(),
+                }
+                for i in patient.infusions.select_related("product")[:5]
+            ],
+            "regimen": str(regimen) if regimen else "",
+            "weights": [
+                {"day": times.day(w.measured_on), "kg": str(w.weight_kg), "delete_url": weight_delete(w.pk)}
+                for w in patient.weights.all()[:10]
+            ],
         }
         cache.set(key, log, RECENT_LOG_SECONDS)
     return log

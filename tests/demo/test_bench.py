@@ -15,10 +15,12 @@ PAGES = [
     "floor: a static logged-in page",
     "home, a family of three",
     "patient page",
+    "patient page, cold",
     "bleed list, first page",
     "infusion list, first page",
     "new-bleed form",
     "new-infusion form",
+    "new-infusion form, cold",
     "stock page",
     "dashboard, 12 months, warm",
     "dashboard, 10 years, warm",
@@ -60,6 +62,9 @@ def test_bench_times_every_daily_page_and_leaves_nothing_behind(db):
         rows["clinician roster, 200 patients, cold"],
     )
     assert int(roster_warm["queries"]) < int(roster_cold["queries"])
+    # The patient page and the new-infusion form read the log once per version of it.
+    for page in ("patient page", "new-infusion form"):
+        assert int(rows[page]["queries"]) < int(rows[f"{page}, cold"]["queries"]), page
     assert "Over the goal:" in report
     # Everything was rolled back.
     assert (Patient.objects.count(), Infusion.objects.count()) == (patients, infusions)

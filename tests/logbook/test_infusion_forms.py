@@ -186,5 +186,14 @@ def test_the_regimen_dose_from_the_first_expiring_lot_is_prefilled(client_for, o
 
 def test_the_treat_button_links_the_bleed(client_for, owner, log):
     bleed = log.bleeds.first()
-    initial = client_for(owner).get(f"/patients/{log.pk}/infusions/new/?bleed={bleed.pk}").context["form"].initial
-    assert (initial["bleed"], initial["reason"]) == (str(bleed.pk), "BLEED")
+    response = client_for(owner).get(f"/patients/{log.pk}/infusions/new/?bleed={bleed.pk}")
+    initial = response.context["form"].initial
+    assert (initial["bleed"], initial["reason"]) == (bleed.pk, "BLEED")
+    assert f'<option value="{bleed.pk}" selected>' in response.content.decode()
+
+
+def test_the_treat_button_of_another_patients_bleed_links_nothing(client_for, owner, log):
+    stranger = factories.make_bleed(factories.make_patient(display_name="Someone else"))
+    response = client_for(owner).get(f"/patients/{log.pk}/infusions/new/?bleed={stranger.pk}")
+    initial = response.context["form"].initial
+    assert "bleed" not in initial and initial.get("reason") is None
