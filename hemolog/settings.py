@@ -100,6 +100,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # so concurrent writers queue instead of failing with "database is locked".
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+elif os.environ.get("DATABASE_SERVER_SIDE_BINDING", "1") == "1":
+    # Parameters bound by the server let psycopg prepare a query that a
+    # connection runs again and again (from its sixth run): PostgreSQL then
+    # plans it once per connection, not on every request (a list's query took
+    # longer to plan than to run; docs/speed.md). Behind a pooler that cannot
+    # keep prepared statements (PgBouncer in transaction mode without
+    # max_prepared_statements), set DATABASE_SERVER_SIDE_BINDING=0. Django
+    # leaves preparing off by default; 5 is psycopg's own threshold.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

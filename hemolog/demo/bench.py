@@ -3,9 +3,9 @@ against a trivial logged-in page (the floor) in the same run.
 
 The pages are requested in turn, round after round, through Django's test
 client in this process, so that a busy machine slows them all alike and the
-ratios to the floor stay meaningful. Each page is requested once unmeasured
-first (templates loaded, caches filled); a cold page has the cache emptied
-before each measured request.
+ratios to the floor stay meaningful. Each page is requested a few times
+unmeasured first (``WARM_UP``); a cold page has the cache emptied before
+each measured request.
 """
 
 from __future__ import annotations
@@ -66,6 +66,7 @@ def pages(data: BenchData) -> list[Page]:
         Page("patient page, cold", url("patients:detail"), "parent", cold=True, goal=None),
         Page("bleed list, first page", url("logbook:bleed_list"), "parent"),
         Page("infusion list, first page", url("logbook:infusion_list"), "parent"),
+        Page("infusion list, first page, cold", url("logbook:infusion_list"), "parent", cold=True, goal=None),
         Page("new-bleed form", url("logbook:bleed_create"), "parent"),
         Page("new-infusion form", url("logbook:infusion_create"), "parent"),
         Page("new-infusion form, cold", url("logbook:infusion_create"), "parent", cold=True, goal=None),
@@ -79,13 +80,20 @@ def pages(data: BenchData) -> list[Page]:
     ]
 
 
+# Unmeasured requests of each page first: templates loaded, caches filled, and
+# on PostgreSQL the page's queries prepared, as on a connection that has
+# served a while (psycopg prepares a query from its sixth run: settings.py).
+WARM_UP = 6
+
+
 def measure(pages_: list[Page], clients: dict[str, Client], runs: int) -> list[Result]:
-    """Warm pages first, each requested once unmeasured and then once a round;
-    then the cold ones, the cache emptied before each request."""
+    """Warm pages first, each requested ``WARM_UP`` times unmeasured and then
+    once a round; then the cold ones, the cache emptied before each request."""
     results = [Result(page) for page in pages_]
     warm = [result for result in results if not result.page.cold]
-    for result in warm:
-        _get(clients[result.page.who], result.page.url)  # templates loaded, caches filled
+    for _ in range(WARM_UP):
+        for result in warm:
+            _get(clients[result.page.who], result.page.url)
     for _ in range(runs):
         for result in warm:
             _measure(result, clients)

@@ -43,7 +43,7 @@ def infusion_page(patient) -> InfusionPage:
     if page is None:
         page = InfusionPage(
             choices=InfusionChoices.read(*choice_querysets(patient)),
-            weights=patient.weight_history(),
+            weights=patient.cached_weight_history(),
             last=_last_infusion(patient),
             regimen=patient.regimens.active_on(today).values_list("product_id", "dose").first(),
         )

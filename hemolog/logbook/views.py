@@ -1,7 +1,7 @@
 import json
 
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
@@ -25,15 +25,37 @@ from .rows import BLEED_FIELDS, INFUSION_FIELDS, bleed_rows, infusion_rows
 from .rows_html import bleed_entries, infusion_entries
 
 PAGE_SIZE = 25
+MAX_PAGE = 10**6  # a page number past it is past the end of any log
 
 
-def _paginate(request: HttpRequest, entries, rows):
-    """The page asked for, counted on ``entries`` (a plain queryset: counting
-    the rows' joins and subqueries cost more than reading a page), and that
-    page of ``rows`` (the same entries, as the list reads them)."""
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    first = (page.number - 1) * PAGE_SIZE
-    return page, rows[first : first + PAGE_SIZE]
+class _Counted(Paginator):
+    """A paginator told how many entries there are."""
+
+    def __init__(self, count: int):
+        super().__init__((), PAGE_SIZE)  # each page's entries are read by _paginate
+        self.count = count  # in place of the cached property that would count
+
+
+def _paginate(request: HttpRequest, entries, rows) -> tuple:
+    """The page asked for and its ``rows`` (the ``entries`` as the list reads
+    them), read with the number of entries in one query: an uncorrelated
+    subquery the database runs once, instead of a query of its own. As
+    ``Paginator.get_page``: a page that is not a number is the first, one past
+    the end the last."""
+    text = request.GET.get("page", "")
+    number = min(int(text), MAX_PAGE) if text.isdigit() and int(text) > 0 else 1
+    total = entries.order_by().values("patient").annotate(n=Count("pk")).values("n")
+    read = rows.annotate(total=Subquery(total))
+    first = (number - 1) * PAGE_SIZE
+    values = list(read[first : first + PAGE_SIZE])
+    if values:
+        paginator = _Counted(values[0]["total"])
+    else:  # an empty period, or past the end
+        paginator = _Counted(entries.count())
+        number = paginator.num_pages
+        first = (number - 1) * PAGE_SIZE
+        values = list(read[first : first + PAGE_SIZE]) if paginator.count else []
+    return Page(values, number, paginator), values
 
 
 def _confirm_delete(request, ctx, title: str, cancel_url: str, warning: str = "") -> HttpResponse:
@@ -167,7 +189,7 @@ def infusion_list(request: HttpRequest, patient_id: int) -> HttpResponse:
     start, end = filter_form.bounds(timezone.get_current_timezone())
     infusions = ctx.patient.infusions.in_period(start, end)
     page, values = _paginate(request, infusions, infusions.values(*INFUSION_FIELDS))
-    rows = infusion_rows(values, patient_id, ctx.patient.weight_history())
+    rows = infusion_rows(values, patient_id, ctx.patient.cached_weight_history())
     return render(
         request,
         "logbook/infusion_list.html",

@@ -3,12 +3,15 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
 from hemolog.clinical.records import WeightHistory
 from hemolog.core.numbers import amount
+
+WEIGHTS_SECONDS = 60 * 60 * 24
 
 
 class HemophiliaType(models.TextChoices):
@@ -129,6 +132,17 @@ class Patient(models.Model):
     def weight_history(self) -> WeightHistory[Decimal]:
         """The weights, read in one query, to ask for the weight on many days."""
         return WeightHistory(self.weights.order_by("measured_on", "pk").values_list("measured_on", "weight_kg"))
+
+    def cached_weight_history(self) -> WeightHistory[Decimal]:
+        """:meth:`weight_history`, kept by the log's version (a weight's change
+        moves it on), for the pages that show doses per kg: read-only views,
+        so what is kept is what the database holds."""
+        key = f"weights:{self.pk}:{self.data_version}"
+        weights = cache.get(key)
+        if weights is None:
+            weights = self.weight_history()
+            cache.set(key, weights, WEIGHTS_SECONDS)
+        return weights
 
     @property
     def latest_weight(self) -> WeightMeasurement | None:

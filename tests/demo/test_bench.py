@@ -18,6 +18,7 @@ PAGES = [
     "patient page, cold",
     "bleed list, first page",
     "infusion list, first page",
+    "infusion list, first page, cold",
     "new-bleed form",
     "new-infusion form",
     "new-infusion form, cold",
@@ -62,8 +63,9 @@ def test_bench_times_every_daily_page_and_leaves_nothing_behind(db):
         rows["clinician roster, 200 patients, cold"],
     )
     assert int(roster_warm["queries"]) < int(roster_cold["queries"])
-    # The patient page and the new-infusion form read the log once per version of it.
-    for page in ("patient page", "new-infusion form"):
+    # The patient page, the new-infusion form and the infusion list's weights
+    # are read once per version of the log.
+    for page in ("patient page", "new-infusion form", "infusion list, first page"):
         assert int(rows[page]["queries"]) < int(rows[f"{page}, cold"]["queries"]), page
     assert "Over the goal:" in report
     # Everything was rolled back.

@@ -53,10 +53,10 @@ def test_times_are_shown_as_the_date_filter_shows_them(client_for, owner, patien
         bleeds = client.get(reverse("logbook:bleed_list", kwargs={"patient_id": patient.pk}))
         infusions = client.get(reverse("logbook:infusion_list", kwargs={"patient_id": patient.pk}))
         for bleed, row in zip(bleeds.context["page"].object_list, bleeds.context["rows"], strict=True):
-            assert row.started == date_format(timezone.localtime(bleed.started_at), "j M Y H:i")
-            assert row.resolved == date_format(timezone.localtime(bleed.resolved_at), "j M H:i")
+            assert row.started == date_format(timezone.localtime(bleed["started_at"]), "j M Y H:i")
+            assert row.resolved == date_format(timezone.localtime(bleed["resolved_at"]), "j M H:i")
         for infusion, row in zip(infusions.context["page"].object_list, infusions.context["rows"], strict=True):
-            assert row.given == date_format(timezone.localtime(infusion.given_at), "j M Y H:i")
+            assert row.given == date_format(timezone.localtime(infusion["given_at"]), "j M Y H:i")
 
 
 def test_bleeds_newest_first_and_paginated(client_for, owner, patient):
@@ -65,12 +65,12 @@ def test_bleeds_newest_first_and_paginated(client_for, owner, patient):
     client = client_for(owner)
     url = reverse("logbook:bleed_list", kwargs={"patient_id": patient.pk})
     first = client.get(url).context["page"]
-    times = [b.started_at for b in first.object_list]
+    times = [b["started_at"] for b in first.object_list]
     assert times == sorted(times, reverse=True)
     assert len(times) == 25 and first.has_next()
     second = client.get(url + "?page=2").context["page"]
     assert len(second.object_list) == 5
-    assert max(b.started_at for b in second.object_list) < min(times)
+    assert max(b["started_at"] for b in second.object_list) < min(times)
 
 
 def test_date_filter_keeps_only_the_range(client_for, owner, patient):
@@ -81,13 +81,25 @@ def test_date_filter_keeps_only_the_range(client_for, owner, patient):
     end = (now - dt.timedelta(days=5)).date().isoformat()
     url = reverse("logbook:bleed_list", kwargs={"patient_id": patient.pk}) + f"?start={start}&end={end}"
     page = client_for(owner).get(url).context["page"]
-    assert [round((now - b.started_at).total_seconds() / 86400) for b in page.object_list] == [10]
+    assert [round((now - b["started_at"]).total_seconds() / 86400) for b in page.object_list] == [10]
 
 
 def test_infusion_list_shows_dose_per_kg_from_weight(client_for, owner, patient):
     factories.make_infusion(patient, days_ago=1, dose=1600)  # patient weighs 32.0 kg
     html = client_for(owner).get(reverse("logbook:infusion_list", kwargs={"patient_id": patient.pk})).content.decode()
     assert "50 IU/kg" in html
+
+
+def test_a_weight_added_or_deleted_changes_the_dose_per_kg_at_once(client_for, owner, patient):
+    factories.make_infusion(patient, days_ago=1, dose=1600)
+    client = client_for(owner)
+    url = reverse("logbook:infusion_list", kwargs={"patient_id": patient.pk})
+    assert "50 IU/kg" in client.get(url).content.decode()  # 32.0 kg, weighed 60 days ago
+    weight = patient.weights.create(measured_on=timezone.localdate() - dt.timedelta(days=5), weight_kg=40)
+    html = client.get(url).content.decode()
+    assert "40 IU/kg" in html and "50 IU/kg" not in html
+    weight.delete()
+    assert "50 IU/kg" in client.get(url).content.decode()
 
 
 def test_each_entry_shows_what_it_holds_escaped_and_its_actions_to_writers_only(client_for, owner, clinician, patient):
@@ -112,3 +124,37 @@ def test_each_entry_shows_what_it_holds_escaped_and_its_actions_to_writers_only(
     for url in (bleeds_url, infusions_url):
         html = client_for(clinician).get(url).content.decode()
         assert "Logged by Olivia" in html and ">Edit<" not in html and "Mark resolved" not in html
+
+
+@pytest.mark.parametrize("kind", ["bleeds", "infusions"])
+def test_a_period_with_no_entries_says_so_and_counts_none(frozen_now, kind, client_for, owner, patient, lot):
+    factories.make_bleed(patient, days_ago=3)
+    factories.make_infusion(patient, days_ago=3, lot=lot)
+    start = (timezone.localdate() - dt.timedelta(days=2)).isoformat()
+    response = client_for(owner).get(f"/patients/{patient.pk}/{kind}/?start={start}&page=3")
+    html = response.content.decode()
+    assert f"0 {kind}, newest first" in html and f"No {kind} in this period." in html
+    assert (response.context["page"].number, response.context["page"].paginator.num_pages) == (1, 1)
+
+
+def test_the_count_is_of_the_period_not_of_the_page(frozen_now, client_for, owner, patient):
+    for day in range(40):  # at 10:00, each on the evening of day + 1 days ago
+        factories.make_bleed(patient, days_ago=day + 0.5)
+    start = (timezone.localdate() - dt.timedelta(days=30)).isoformat()
+    response = client_for(owner).get(f"/patients/{patient.pk}/bleeds/?start={start}&page=2")
+    page = response.context["page"]
+    assert (page.paginator.count, page.number, len(page.object_list)) == (30, 2, 5)
+    assert "30 bleeds, newest first" in response.content.decode()
+
+
+def test_the_pages_keep_the_period_and_clear_drops_it(frozen_now, client_for, owner, patient):
+    for day in range(60):
+        factories.make_bleed(patient, days_ago=day + 0.5)
+    start = (timezone.localdate() - dt.timedelta(days=60)).isoformat()
+    html = client_for(owner).get(f"/patients/{patient.pk}/bleeds/?start={start}&page=2").content.decode()
+    assert f'href="?start={start}&amp;page=1">Newer</a>' in html
+    assert f'href="?start={start}&amp;page=3">Older</a>' in html
+    assert "Page 2 of 3" in html
+    assert '<a href="?" class="btn btn-link">Clear</a>' in html
+    unfiltered = client_for(owner).get(f"/patients/{patient.pk}/bleeds/").content.decode()
+    assert ">Clear</a>" not in unfiltered and 'href="?page=2">Older</a>' in unfiltered
