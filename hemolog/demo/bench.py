@@ -65,6 +65,7 @@ def pages(data: BenchData) -> list[Page]:
         Page("patient page", url("patients:detail"), "parent"),
         Page("patient page, cold", url("patients:detail"), "parent", cold=True, goal=None),
         Page("bleed list, first page", url("logbook:bleed_list"), "parent"),
+        Page("bleed list, first page, cold", url("logbook:bleed_list"), "parent", cold=True, goal=None),
         Page("infusion list, first page", url("logbook:infusion_list"), "parent"),
         Page("infusion list, first page, cold", url("logbook:infusion_list"), "parent", cold=True, goal=None),
         Page("new-bleed form", url("logbook:bleed_create"), "parent"),

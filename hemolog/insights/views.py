@@ -5,10 +5,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from hemolog.core.links import link
 from hemolog.patients.access import access_patient
 
 from .dashboard import LEVEL_CURVE_DAYS, NOW_SLOT_MINUTES, Dashboard, cache_key, dashboard_with_charts
-from .forms import PeriodForm
+from .forms import PERIOD_CHOICES, PeriodForm
 from .joints import joint_label
 
 
@@ -29,8 +30,11 @@ def dashboard(request: HttpRequest, patient_id: int) -> HttpResponse:
         body = render_to_string("insights/_board.html", _board_context(board), request=request)
         cache.set(key, body, NOW_SLOT_MINUTES * 60)
         context["board"] = board  # for tests and debugging; the page itself uses the HTML
-    choice = form.cleaned_data.get("period") if form.is_bound and form.is_valid() else None
-    return render(request, "insights/dashboard.html", {**context, "body": body, "choice": choice or "12"})
+    choice = (form.cleaned_data.get("period") if form.is_bound and form.is_valid() else None) or "12"
+    context["periods"] = [(value, label, value == choice) for value, label in PERIOD_CHOICES if value != "custom"]
+    pdf = link("exports:pdf", patient_id=patient_id)
+    context["pdf_url"] = f"{pdf}?start={period.start.isoformat()}&end={period.end.isoformat()}"
+    return render(request, "insights/dashboard.html", {**context, "body": body, "choice": choice})
 
 
 def _board_context(board: Dashboard) -> dict:

@@ -89,7 +89,7 @@ class BleedRow:
 
 def bleed_rows(bleeds: Iterable[Mapping], patient_id: int) -> list[BleedRow]:
     """Bleeds as ``values(*BLEED_FIELDS, "treatments")``, ``treatments`` the
-    number of infusions that treated each."""
+    number of infusions that treated each (None for none)."""
     treat = link("logbook:infusion_create", patient_id=patient_id) + "?bleed="
     times = Times()
     edit, delete = entry_links("logbook:bleed_edit", patient_id), entry_links("logbook:bleed_delete", patient_id)
@@ -107,7 +107,7 @@ def bleed_rows(bleeds: Iterable[Mapping], patient_id: int) -> list[BleedRow]:
                 severity=severities.get(bleed["severity"], bleed["severity"]),
                 pain=bleed["pain"],
                 resolved=times.short(bleed["resolved_at"]) if bleed["resolved_at"] else "",
-                treatments=bleed["treatments"],
+                treatments=bleed["treatments"] or 0,  # None: no infusion treated it
                 notes=_notes(bleed["notes"]),
                 logged_by=_logged_by(bleed),
                 is_head=site == Site.HEAD,

@@ -1,9 +1,9 @@
 import json
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,7 +25,7 @@ from .rows import BLEED_FIELDS, INFUSION_FIELDS, bleed_rows, infusion_rows
 from .rows_html import bleed_entries, infusion_entries
 
 PAGE_SIZE = 25
-MAX_PAGE = 10**6  # a page number past it is past the end of any log
+COUNT_SECONDS = 60 * 60 * 24
 
 
 class _Counted(Paginator):
@@ -36,25 +36,26 @@ class _Counted(Paginator):
         self.count = count  # in place of the cached property that would count
 
 
-def _paginate(request: HttpRequest, entries, rows) -> tuple:
-    """The page asked for and its ``rows`` (the ``entries`` as the list reads
-    them), read with the number of entries in one query: an uncorrelated
-    subquery the database runs once, instead of a query of its own. As
-    ``Paginator.get_page``: a page that is not a number is the first, one past
-    the end the last."""
-    text = request.GET.get("page", "")
-    number = min(int(text), MAX_PAGE) if text.isdigit() and int(text) > 0 else 1
-    total = entries.order_by().values("patient").annotate(n=Count("pk")).values("n")
-    read = rows.annotate(total=Subquery(total))
+def _count(entries, patient, kind: str, start, end) -> int:
+    """How many entries the period holds, kept by the log's version (every
+    change to an entry moves it on: hemolog.patients.signals)."""
+    period = ":".join(moment.isoformat() if moment else "" for moment in (start, end))
+    key = f"{kind}-count:{patient.pk}:{patient.data_version}:{period}"
+    count = cache.get(key)
+    if count is None:
+        count = entries.count()
+        cache.set(key, count, COUNT_SECONDS)
+    return count
+
+
+def _paginate(request: HttpRequest, count: int, rows) -> tuple:
+    """The page asked for and its ``rows`` (the entries as the list reads
+    them), as ``Paginator.get_page``: a page that is not a number is the
+    first, one past the end the last."""
+    paginator = _Counted(count)
+    number = paginator.get_page(request.GET.get("page")).number
     first = (number - 1) * PAGE_SIZE
-    values = list(read[first : first + PAGE_SIZE])
-    if values:
-        paginator = _Counted(values[0]["total"])
-    else:  # an empty period, or past the end
-        paginator = _Counted(entries.count())
-        number = paginator.num_pages
-        first = (number - 1) * PAGE_SIZE
-        values = list(read[first : first + PAGE_SIZE]) if paginator.count else []
+    values = list(rows[first : first + PAGE_SIZE])
     return Page(values, number, paginator), values
 
 
@@ -80,8 +81,8 @@ def bleed_list(request: HttpRequest, patient_id: int) -> HttpResponse:
     bleeds = ctx.patient.bleeds.in_period(start, end).order_by("-started_at", "-pk")
     page, values = _paginate(
         request,
-        bleeds,
-        bleeds.annotate(treatments=Coalesce(Subquery(treatments.values("n")), 0)).values(*BLEED_FIELDS, "treatments"),
+        _count(bleeds, ctx.patient, "bleeds", start, end),
+        bleeds.annotate(treatments=Subquery(treatments.values("n"))).values(*BLEED_FIELDS, "treatments"),
     )
     rows = bleed_rows(values, patient_id)
     csrf_input = ""
@@ -188,7 +189,9 @@ def infusion_list(request: HttpRequest, patient_id: int) -> HttpResponse:
     filter_form = DateRangeForm(request.GET or None)
     start, end = filter_form.bounds(timezone.get_current_timezone())
     infusions = ctx.patient.infusions.in_period(start, end)
-    page, values = _paginate(request, infusions, infusions.values(*INFUSION_FIELDS))
+    page, values = _paginate(
+        request, _count(infusions, ctx.patient, "infusions", start, end), infusions.values(*INFUSION_FIELDS)
+    )
     rows = infusion_rows(values, patient_id, ctx.patient.cached_weight_history())
     return render(
         request,

@@ -17,6 +17,7 @@ PAGES = [
     "patient page",
     "patient page, cold",
     "bleed list, first page",
+    "bleed list, first page, cold",
     "infusion list, first page",
     "infusion list, first page, cold",
     "new-bleed form",
@@ -63,9 +64,9 @@ def test_bench_times_every_daily_page_and_leaves_nothing_behind(db):
         rows["clinician roster, 200 patients, cold"],
     )
     assert int(roster_warm["queries"]) < int(roster_cold["queries"])
-    # The patient page, the new-infusion form and the infusion list's weights
-    # are read once per version of the log.
-    for page in ("patient page", "new-infusion form", "infusion list, first page"):
+    # The patient page, the new-infusion form, the lists' counts and the
+    # infusions' weights are read once per version of the log.
+    for page in ("patient page", "new-infusion form", "bleed list, first page", "infusion list, first page"):
         assert int(rows[page]["queries"]) < int(rows[f"{page}, cold"]["queries"]), page
     assert "Over the goal:" in report
     # Everything was rolled back.

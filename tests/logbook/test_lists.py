@@ -158,3 +158,14 @@ def test_the_pages_keep_the_period_and_clear_drops_it(frozen_now, client_for, ow
     assert '<a href="?" class="btn btn-link">Clear</a>' in html
     unfiltered = client_for(owner).get(f"/patients/{patient.pk}/bleeds/").content.decode()
     assert ">Clear</a>" not in unfiltered and 'href="?page=2">Older</a>' in unfiltered
+
+
+def test_an_entry_logged_or_deleted_is_counted_at_once(client_for, owner, patient):
+    client = client_for(owner)
+    url = reverse("logbook:bleed_list", kwargs={"patient_id": patient.pk})
+    factories.make_bleed(patient, days_ago=2)
+    assert "1 bleed, newest first" in client.get(url).content.decode()
+    second = factories.make_bleed(patient, days_ago=1)
+    assert "2 bleeds, newest first" in client.get(url).content.decode()
+    client.post(reverse("logbook:bleed_delete", kwargs={"patient_id": patient.pk, "pk": second.pk}))
+    assert "1 bleed, newest first" in client.get(url).content.decode()
