@@ -102,13 +102,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 elif os.environ.get("DATABASE_SERVER_SIDE_BINDING", "1") == "1":
     # Parameters bound by the server let psycopg prepare a query that a
-    # connection runs again and again (from its sixth run): PostgreSQL then
-    # plans it once per connection, not on every request (a list's query took
-    # longer to plan than to run; docs/speed.md). Behind a pooler that cannot
-    # keep prepared statements (PgBouncer in transaction mode without
-    # max_prepared_statements), set DATABASE_SERVER_SIDE_BINDING=0. Django
-    # leaves preparing off by default; 5 is psycopg's own threshold.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
+    # connection runs again and again (from its sixth run, psycopg's own
+    # threshold; Django leaves preparing off). With the planner's statistics,
+    # PostgreSQL chose to plan the infusion list's five-table query afresh on
+    # every run, 2-3 ms of planning for 0.1 ms of work; a generic plan is made
+    # once per connection, and every query here looks rows up by indexed ids
+    # (docs/speed.md). DATABASE_PLAN_CACHE_MODE=auto gives PostgreSQL the choice
+    # back. Behind a pooler that cannot keep prepared statements (PgBouncer in
+    # transaction mode without max_prepared_statements, or one that refuses
+    # the "options" start-up parameter), set DATABASE_SERVER_SIDE_BINDING=0.
+    plan_cache_mode = os.environ.get("DATABASE_PLAN_CACHE_MODE", "force_generic_plan")
+    if plan_cache_mode not in ("auto", "force_generic_plan", "force_custom_plan"):
+        raise ImproperlyConfigured("DATABASE_PLAN_CACHE_MODE is auto, force_generic_plan or force_custom_plan.")
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=5, options=f"-c plan_cache_mode={plan_cache_mode}"
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

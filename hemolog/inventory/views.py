@@ -6,7 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from hemolog.core.links import link
+from hemolog.core.links import entry_links
+from hemolog.core.times import Times
 from hemolog.patients.access import access_patient
 
 from .forms import AdjustStockForm, ProductForm, ReceiveLotForm
@@ -19,15 +20,11 @@ def stock_overview(request: HttpRequest, patient_id: int) -> HttpResponse:
     ctx = access_patient(request, patient_id, viewing="stock")
     today = timezone.localdate()
     lots = list(StockLot.objects.for_patient(ctx.patient).on_hand().select_related("product"))
+    lot_url, day = entry_links("inventory:lot_detail", patient_id), Times().day
     for lot in lots:
-        lot.url = link("inventory:lot_detail", patient_id=patient_id, pk=lot.pk)
+        lot.url, lot.expires = lot_url(lot.pk), day(lot.expires_on)
     empty_lots = [
-        {
-            "url": link("inventory:lot_detail", patient_id=patient_id, pk=pk),
-            "brand": brand,
-            "lot_number": number,
-            "expires_on": expires_on,
-        }
+        {"url": lot_url(pk), "brand": brand, "lot_number": number, "expires": day(expires_on)}
         for pk, brand, number, expires_on in StockLot.objects.for_patient(ctx.patient)
         .filter(vials_on_hand=0)
         .order_by("-expires_on")
@@ -42,6 +39,8 @@ def stock_overview(request: HttpRequest, patient_id: int) -> HttpResponse:
             row["vials"] += lot.vials_on_hand
             row["units"] += lot.units_on_hand
             row["next_expiry"] = min(filter(None, [row["next_expiry"], lot.expires_on]))
+    for row in totals.values():
+        row["next_expiry_label"] = day(row["next_expiry"])
     return render(
         request,
         "inventory/stock_overview.html",

@@ -194,17 +194,22 @@ COLUMNS = (
 
 
 def roster_context(
-    patients: QuerySet[Patient] | Sequence[Patient], sort: str | None, now: dt.datetime | None = None
+    patients: QuerySet[Patient] | Sequence[Patient],
+    sort: str | None,
+    now: dt.datetime | None = None,
+    versions: list[tuple[int, int]] | None = None,
 ) -> dict:
     """What the roster template needs: the rows rendered (``rows_html``; the
     rows themselves too, as ``rows``, when they were just computed) and, per
     column, the ``?sort=`` value its header links to (a second click reverses
-    the order). ``patients`` as a queryset is read only when the cache misses."""
+    the order). ``patients`` as a queryset is read only when the cache misses;
+    ``versions``, the patients' ``(id, data_version)`` when the caller read
+    them already."""
     key, descending = parse_sort(sort)
     now = now or timezone.now()
-    if isinstance(patients, QuerySet):
+    if versions is None and isinstance(patients, QuerySet):
         versions = list(patients.values_list("pk", "data_version"))
-    else:
+    elif versions is None:
         versions = [(patient.pk, patient.data_version) for patient in patients]
     context = {**_sort_links(key, descending), "count": len(versions), "rows": []}
     if not versions:
