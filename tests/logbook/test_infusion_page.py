@@ -83,3 +83,21 @@ def test_a_lot_expiring_today_is_offered_until_midnight_not_after(client_for, ow
         assert "LASTDAY" in page(client, patient)
     with time_machine.travel(dt.datetime.combine(today + dt.timedelta(days=1), dt.time(0, 1), zone), tick=False):
         assert "LASTDAY" not in page(client, patient)
+
+
+def test_the_last_dose_names_its_author_as_they_are_called_now(client_for, owner, patient, lot):
+    client = client_for(owner)
+    client.post(f"/patients/{patient.pk}/infusions/new/", infusion_data(lot=lot.pk))
+    assert "(logged by Olivia)" in page(client, patient)
+    owner.first_name = "Liv"
+    owner.save()
+    assert "(logged by Liv)" in page(client, patient)
+
+
+def test_the_last_dose_of_a_deleted_author_names_nobody(client_for, owner, caregiver, patient, lot):
+    client_for(caregiver).post(f"/patients/{patient.pk}/infusions/new/", infusion_data(lot=lot.pk))
+    client = client_for(owner)
+    assert "(logged by Carl)" in page(client, patient)
+    caregiver.delete()
+    html = page(client, patient)
+    assert "Last dose: 1000 IU Advate" in html and "logged by" not in html
