@@ -21,6 +21,7 @@ import codecs
 import csv
 import io
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .columns import BLEED_COLUMNS, INFUSION_COLUMNS
@@ -28,6 +29,8 @@ from .columns import BLEED_COLUMNS, INFUSION_COLUMNS
 MAX_BYTES = 2 * 1024 * 1024  # ten years of daily doses is about 600 kB
 MAX_ROWS = 10_000  # an infusion row takes about 1.2 ms to check on PostgreSQL: ~12 s for a full file
 MAX_CELL_CHARS = 10_000  # notes hold at most 2,000; a longer cell is a broken file
+MAX_COLUMNS = 100  # Hemolog's files have 15; a spreadsheet may add a few of its own
+SHOWN_NAMES = 10  # column names listed in a message, at most
 
 BLEEDS = "bleeds"
 INFUSIONS = "infusions"
@@ -135,13 +138,24 @@ def read_table(data: bytes, kind: str | None = None) -> CsvTable:
     lines = io.StringIO(text, newline="")
     reader = csv.reader(lines, delimiter=_delimiter(text.split("\n", 1)[0]))
     try:
-        header = [_column_name(name) for name in next(reader, [])]
+        names = next(reader, [])
+        if len(names) > MAX_COLUMNS:  # refused before any work per column
+            raise FileProblem(
+                f"The first line names {len(names):,} columns; a Hemolog file has at most {MAX_COLUMNS}. "
+                "Is this the file you meant?"
+            )
+        header = [_column_name(name) for name in names]
         table = _rows(reader, header, kind)
     except csv.Error as error:
         raise FileProblem(f"Line {reader.line_num} can't be read as CSV ({error}).") from None
     table.encoding = encoding
     table.warnings = warnings + table.warnings
     return table
+
+
+def _names(names: list[str]) -> str:
+    shown = ", ".join(names[:SHOWN_NAMES])
+    return shown if len(names) <= SHOWN_NAMES else f"{shown} and {len(names) - SHOWN_NAMES:,} more"
 
 
 def _rows(reader, header: list[str], chosen: str | None) -> CsvTable:
@@ -160,9 +174,9 @@ def _rows(reader, header: list[str], chosen: str | None) -> CsvTable:
             f"Choose {detected}, or another file."
         )
     kind = detected
-    repeated = sorted({name for name in header if name and header.count(name) > 1})
+    repeated = sorted(name for name, times in Counter(header).items() if name and times > 1)
     if repeated:
-        raise FileProblem(f"These columns appear twice: {', '.join(repeated)}.")
+        raise FileProblem(f"These columns appear twice: {_names(repeated)}.")
     missing = [name for name in REQUIRED_COLUMNS[kind] if name not in header]
     if kind == INFUSIONS and not any(name in header for name in DOSE_COLUMNS):
         missing.append(" or ".join(DOSE_COLUMNS))
@@ -171,7 +185,7 @@ def _rows(reader, header: list[str], chosen: str | None) -> CsvTable:
     warnings = []
     unknown = [name for name in header if name and name not in COLUMNS[kind]]
     if unknown:
-        warnings.append(f"These columns are not Hemolog's and are ignored: {', '.join(unknown)}.")
+        warnings.append(f"These columns are not Hemolog's and are ignored: {_names(unknown)}.")
 
     rows: list[tuple[int, dict[str, str]]] = []
     line = reader.line_num + 1

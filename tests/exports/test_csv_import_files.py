@@ -8,7 +8,7 @@ import random
 import pytest
 
 from hemolog.exports.columns import BLEED_COLUMNS
-from hemolog.exports.csv_upload import BLEEDS, INFUSIONS, MAX_BYTES, MAX_ROWS
+from hemolog.exports.csv_upload import BLEEDS, INFUSIONS, MAX_BYTES, MAX_COLUMNS, MAX_ROWS, FileProblem, read_table
 
 from .csv_import_helpers import ago, bleed, csv_file, errors_of, statuses
 
@@ -47,6 +47,16 @@ BAD_FILES = {
     "a broken quote": (b"started_at,site,side,cause,severity\n" + b'"' + b"a" * 200_000, "can't be read as CSV"),
     "too many rows": (many_rows(MAX_ROWS + 1), f"The file has more than {MAX_ROWS:,} rows."),
     "too big": (b"started_at,notes\n" + b"x" * MAX_BYTES, "the limit is 2 MB"),
+    # Within 2 MB, a million columns: refused before any work per column
+    # (counting each name's repeats held a worker past its 30 s time-out).
+    "a million columns": (b"started_at" + b",c" * 1_000_000 + b"\nx\n", "The first line names 1,000,001 columns"),
+    "one column too many": (
+        ",".join(
+            ["started_at", "site", "side", "cause", "severity"] + [f"x{n}" for n in range(MAX_COLUMNS - 4)]
+        ).encode()
+        + b"\nx\n",
+        f"a Hemolog file has at most {MAX_COLUMNS}",
+    ),
 }
 
 
@@ -55,6 +65,20 @@ def test_a_bad_file_gets_a_clear_message(name, importer, patient):
     content, message = BAD_FILES[name]
     assert message in importer.refused(content)
     assert not patient.bleeds.exists()
+
+
+def test_a_header_at_the_limit_is_read_and_its_unknown_columns_named_briefly():
+    names = ["started_at", "site", "side", "cause", "severity"] + [f"extra{n}" for n in range(MAX_COLUMNS - 5)]
+    table = read_table((",".join(names) + "\n2025-01-01T07:00:00Z,NOSE,,UNKNOWN,MILD\n").encode())
+    listed = ", ".join(f"extra{n}" for n in range(10))
+    assert table.warnings == [f"These columns are not Hemolog's and are ignored: {listed} and {MAX_COLUMNS - 15} more."]
+    assert len(table.rows) == 1
+
+
+def test_repeated_columns_are_each_named_once():
+    header = "started_at,site,side,cause,severity,notes,site,notes,site"
+    with pytest.raises(FileProblem, match="These columns appear twice: notes, site.$"):
+        read_table((header + "\nx\n").encode())
 
 
 def test_the_wrong_kind_chosen(importer):
