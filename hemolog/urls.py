@@ -6,6 +6,8 @@ from hemolog.home import views as home_views
 
 register_converter(IdConverter, "id")
 
+handler400 = "hemolog.core.errors.bad_request"
+
 urlpatterns = [
     path("", home_views.home, name="home"),
     path("healthz/", account_views.health, name="health"),
