@@ -1,0 +1,34 @@
+"""Every page and file a logged-in person gets is marked not to be kept
+(``Cache-Control: no-store``), and every response switches off the browser
+features the app never uses (hemolog/core/middleware.py)."""
+
+import pytest
+from django.urls import reverse
+
+from hemolog.core.middleware import PERMISSIONS_POLICY
+
+from .test_access_matrix import ACCOUNT, PATIENT_URLS, POST_ONLY, objects, url_for  # noqa: F401 (a fixture)
+
+READ_URLS = sorted(name for name in PATIENT_URLS if name not in POST_ONLY)
+
+
+@pytest.mark.parametrize("name", READ_URLS)
+def test_every_page_of_a_patient_is_not_kept(name, client_for, owner, log, objects):  # noqa: F811
+    response = client_for(owner).get(url_for(name, log, objects[PATIENT_URLS[name][0]]))
+    assert response.status_code in (200, 302), name
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("name", sorted(ACCOUNT))
+def test_every_account_page_and_file_is_not_kept(name, client_for, owner, log, lot):
+    query = {"lot": lot.lot_number} if name == "exports:recall_csv" else {}
+    response = client_for(owner).get(reverse(name), query)
+    assert response.status_code == 200, name
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_the_health_check_may_be_kept_and_no_response_asks_for_the_camera(client):
+    response = client.get(reverse("health"))
+    assert "no-store" not in response.get("Cache-Control", "")
+    assert response["Permissions-Policy"] == PERMISSIONS_POLICY
+    assert "camera=()" in PERMISSIONS_POLICY and "geolocation=()" in PERMISSIONS_POLICY
