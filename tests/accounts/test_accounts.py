@@ -1,6 +1,7 @@
 import re
 import zoneinfo
 
+import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -134,3 +135,16 @@ def test_an_expired_form_explains_that_nothing_was_saved(owner, patient):
     assert response.status_code == 403
     assert "Your entry was not saved" in response.content.decode()
     assert not patient.bleeds.exists()
+
+
+@pytest.mark.parametrize(
+    ("password", "accepted"),
+    [("hemolog1", False), ("elevenchars", False), ("password1234", False), ("twelve-chars", True)],
+)
+def test_a_password_has_at_least_12_characters_and_is_not_a_common_one(client, db, password, accepted):
+    """OWASP ASVS 4.0.3 V2.1.1 (12 characters) and V2.1.7 (not a known common password)."""
+    data = {"email": "new@example.org", "first_name": "N", "time_zone": "UTC"}
+    response = client.post(reverse("signup"), {**data, "password1": password, "password2": password})
+    assert User.objects.filter(email="new@example.org").exists() is accepted
+    if not accepted:
+        assert response.status_code == 200 and response.context["form"].errors["password2"]
