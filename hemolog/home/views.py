@@ -27,7 +27,9 @@ def home(request: HttpRequest) -> HttpResponse:
         # A clinician's home is the roster of the patients shared with them.
         patients = Patient.objects.filter(access__user=request.user, access__role=Role.CLINICIAN)
         versions = [(pk, version) for pk, _, _, version in access]  # read already with the access rows
-        roster = roster_context(patients.order_by("display_name", "pk"), request.GET.get("sort"), versions=versions)
+        roster = roster_context(
+            patients.order_by("display_name", "pk"), request.GET.get("sort"), versions=versions, viewer=request.user
+        )
         return render(request, "sharing/roster.html", {**roster, "on_home": True})
     now = timezone.now()
     found = summaries([(pk, version) for pk, _, _, version in access], now)

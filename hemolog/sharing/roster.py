@@ -32,6 +32,7 @@ from hemolog.insights.dashboard import NOW_SLOT_MINUTES, days_since, period_figu
 from hemolog.insights.joints import joint_label
 from hemolog.insights.log import schedule_record
 from hemolog.logbook.models import BleedEpisode, Infusion, Regimen, Site
+from hemolog.patients.audit import record_roster_view
 from hemolog.patients.models import Patient
 
 ROSTER_MONTHS = 12
@@ -198,13 +199,14 @@ def roster_context(
     sort: str | None,
     now: dt.datetime | None = None,
     versions: list[tuple[int, int]] | None = None,
+    viewer=None,
 ) -> dict:
     """What the roster template needs: the rows rendered (``rows_html``; the
     rows themselves too, as ``rows``, when they were just computed) and, per
     column, the ``?sort=`` value its header links to (a second click reverses
     the order). ``patients`` as a queryset is read only when the cache misses;
     ``versions``, the patients' ``(id, data_version)`` when the caller read
-    them already."""
+    them already. The ``viewer``'s look is put in each patient's access record."""
     key, descending = parse_sort(sort)
     now = now or timezone.now()
     if versions is None and isinstance(patients, QuerySet):
@@ -215,6 +217,10 @@ def roster_context(
     if not versions:
         return {**context, "rows_html": ""}
     cache_key = _cache_key(versions, key, descending, now)
+    if viewer is not None:
+        slot = NOW_SLOT_MINUTES * 60
+        since = dt.datetime.fromtimestamp(int(now.timestamp()) // slot * slot, tz=dt.UTC)
+        record_roster_view(viewer, [pk for pk, _ in versions], since, cache_key)
     rows_html = cache.get(cache_key)
     if rows_html is None:
         rows = sort_rows(build_roster(list(patients), now), key, descending)

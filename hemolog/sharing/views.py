@@ -236,4 +236,5 @@ def roster(request: HttpRequest) -> HttpResponse:
             "display_name", "pk"
         )
     )
-    return render(request, "sharing/roster.html", roster_context(patients, request.GET.get("sort")))
+    context = roster_context(patients, request.GET.get("sort"), viewer=request.user)
+    return render(request, "sharing/roster.html", context)
