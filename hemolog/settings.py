@@ -173,7 +173,10 @@ INVITATION_EXPIRY_DAYS = int(os.environ.get("HEMOLOG_INVITATION_EXPIRY_DAYS", "7
 
 # Production hardening: on unless running in DEBUG; each can be turned off
 # from the environment (e.g. behind a proxy that already redirects to HTTPS).
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# X-Forwarded-Proto says "https" only when a proxy in front sets it (and drops
+# a client's own): trusted only when the deployment says so.
+if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -9,7 +9,9 @@ carriage return) is written with a leading apostrophe; the import takes it off
 again with :func:`restore_formula_text`.
 """
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# OWASP "CSV injection"; the full-width forms too, which spreadsheets in East
+# Asian locales read as the ASCII ones (U+FF1D ＝, U+FF0B ＋, U+FF0D －, U+FF20 ＠).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 BLEED_COLUMNS = (
     "started_at",  # 2025-03-01T07:30:00+01:00

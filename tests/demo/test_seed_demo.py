@@ -13,6 +13,7 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Max
+from django.test import override_settings
 from django.utils import timezone
 
 from hemolog.accounts.models import User
@@ -34,7 +35,7 @@ LONDON = ZoneInfo("Europe/London")
 
 def seed(*args: str) -> str:
     out = StringIO()
-    call_command("seed_demo", *args, stdout=out)
+    call_command("seed_demo", "--without-debug", *args, stdout=out)  # tests run with DEBUG off
     return out.getvalue()
 
 
@@ -285,7 +286,7 @@ def test_bad_options_are_refused(db, args):
 
 
 def test_a_recall_of_the_shared_lot_finds_both_children(db):
-    call_command("seed_demo", stdout=StringIO())
+    seed()
     sam_lot = StockLot.objects.get(patient__display_name="Sam Berg", product__brand_name="Advate")
     assert sam_lot.vials_on_hand == sum(sam_lot.movements.values_list("vials", flat=True)) == 0
     assert sam_lot.infusions.get().given_by == "CAREGIVER"
@@ -293,3 +294,13 @@ def test_a_recall_of_the_shared_lot_finds_both_children(db):
     recall = find_lot(anna, f"  {sam_lot.lot_number.lower()} ")
     assert {patient.display_name for patient in recall.patients} == {"Leo Berg", "Sam Berg"}
     assert {dose.infusion.patient.display_name for dose in recall.doses} == {"Leo Berg", "Sam Berg"}
+
+
+def test_with_debug_off_it_refuses_unless_told(db):
+    """Every demo account has the published password: not on a server by mistake."""
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        call_command("seed_demo", stdout=StringIO())
+    assert not User.objects.exists()
+    with override_settings(DEBUG=True):
+        call_command("seed_demo", "--once", stdout=StringIO())
+    assert User.objects.filter(email="parent@demo.hemolog").exists()

@@ -236,6 +236,14 @@ def test_formula_text_round_trips_exactly():
         assert restore_formula_text(written) == value
 
 
+def test_full_width_formula_signs_are_neutralised_too():
+    """Spreadsheets in East Asian locales read ＝ ＋ － ＠ (U+FF1D, FF0B, FF0D, FF20) as = + - @."""
+    for value in ['\uff1dHYPERLINK("http://x")', "\uff0b1", "\uff0d1", "\uff20SUM(A1)"]:
+        assert neutralise_formula_text(value) == "'" + value
+        assert restore_formula_text("'" + value) == value
+    assert neutralise_formula_text("left ankle ＝ worse") == "left ankle ＝ worse"
+
+
 def test_a_clinician_exports_and_the_export_is_recorded(client_for, clinician, diary):
     response = client_for(clinician).get(export_url("bleeds_csv", diary, **YEAR_2025))
     assert response.status_code == 200

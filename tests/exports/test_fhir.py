@@ -38,7 +38,7 @@ LATERALITY_ATTRIBUTE = "272741003"
 
 @pytest.fixture
 def household(db):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("seed_demo", "--without-debug", stdout=open("/dev/null", "w"))  # noqa: SIM115
     daniel = Patient.objects.get(display_name="Daniel Novak")
     # The demo has no hip, shoulder or wrist bleed: add one of each so every joint code is exported.
     for days, site, side in ((40, "HIP", "L"), (50, "SHOULDER", "R"), (60, "WRIST", "L"), (70, "WRIST", "R")):

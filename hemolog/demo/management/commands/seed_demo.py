@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from hemolog.accounts.models import User
@@ -43,8 +44,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--seed", type=int, default=DEFAULT_SEED, help="Seed of the random generator (default %(default)s)."
         )
+        parser.add_argument(
+            "--without-debug",
+            action="store_true",
+            help="Seed although DEBUG is off: the demo accounts share a published password.",
+        )
 
-    def handle(self, *args, once: bool, patients: int, years: int, seed: int, **options) -> None:
+    def handle(self, *args, once: bool, patients: int, years: int, seed: int, without_debug: bool, **options) -> None:
+        if not settings.DEBUG and not without_debug:
+            raise CommandError(
+                "DEBUG is off: this looks like a server, and every demo account has the published password "
+                "of docs/using.md. Seed with DJANGO_DEBUG=1, or pass --without-debug on a server only you can reach."
+            )
         if not 0 <= patients <= 100_000:
             raise CommandError("--patients must be between 0 and 100000.")
         if not 1 <= years <= 50:
