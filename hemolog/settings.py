@@ -55,6 +55,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "hemolog.core.middleware.RequestSizeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -67,6 +68,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# The largest body a form takes: a personal archive of 20 MB (exports/forms.py)
+# and the form around it. Larger ones are refused unread (core/middleware.py).
+MAX_REQUEST_BYTES = 21 * 1024 * 1024
 
 ROOT_URLCONF = "hemolog.urls"
 

@@ -80,3 +80,19 @@ def test_no_body_and_content_type_gives_a_server_error(url, content_type, body, 
     client = client_as(None if url in VISITOR_FORMS else owner)
     response = post(client, url.format(p=patient.pk), body, content_type)
     assert response.status_code < 500, (url, content_type, body)
+
+
+@pytest.mark.parametrize("url", ["/accounts/login/", "/patients/{p}/import/", "/accounts/archive/import/"])
+def test_a_body_declared_larger_than_any_form_takes_is_refused_unread(url, client_for, owner, patient, settings):
+    """The test client's payload raises if more is read than it holds: 413 comes before any read."""
+    declared = settings.MAX_REQUEST_BYTES + 1
+    response = client_for(owner).generic(
+        "POST", url.format(p=patient.pk), data=b"x" * 100, content_type="text/plain", CONTENT_LENGTH=str(declared)
+    )
+    assert response.status_code == 413
+    assert "at most 21 MB" in response.content.decode()
+
+
+def test_a_body_within_the_limit_reaches_the_form(client_for, owner, patient):
+    response = client_for(owner).post(f"/patients/{patient.pk}/weights/", {"measured_on": "", "weight_kg": ""})
+    assert response.status_code == 200  # the form again, with its errors
