@@ -3,6 +3,7 @@ import datetime as dt
 from django.contrib import messages
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -107,7 +108,17 @@ def patient_delete(request: HttpRequest, patient_id: int) -> HttpResponse:
     ctx = access_patient(request, patient_id, write=True, owner=True)
     if request.method == "POST":
         name = ctx.patient.display_name
-        ctx.patient.delete()
+        try:
+            ctx.patient.delete()
+        except (ProtectedError, RestrictedError):
+            # Only a log restored before archives were checked can tie two
+            # patients together (another patient's dose of this one's own product).
+            messages.error(
+                request,
+                f"{name}'s profile can't be deleted: another patient's log uses a product of {name}'s. "
+                "Delete those entries first, or ask the treatment centre's administrator.",
+            )
+            return redirect("patients:detail", patient_id=patient_id)
         messages.success(request, f"{name}'s profile and log were deleted.")
         return redirect("home")
     return render(

@@ -40,6 +40,14 @@ def delete_in(path):
 
 
 MIA = ("patients", 1)
+
+
+def another_patients_own_product(data: dict) -> None:
+    """Mia (with her own product) first, then the other patient's first lot naming it."""
+    data["patients"].reverse()
+    data["patients"][1]["lots"][0]["product"] = {"own": data["patients"][0]["own_products"][0]["key"]}
+
+
 BAD_FILES = {
     "not json": (lambda data: b"{'this': is not json", "The file is not valid JSON"),
     "not utf-8": (lambda data: b"\xff\xfe\x00garbage\x81", "not UTF-8"),
@@ -96,6 +104,11 @@ BAD_FILES = {
     "an unknown catalogue product": (
         lambda data: broken(data, set_in((*MIA, "regimens", 1, "product"), {"catalogue": "Nope"})),
         "“Nope” is not in this Hemolog&#x27;s catalogue.",
+    ),
+    # Another patient's own product would tie two logs together (and block deleting either).
+    "a lot of another patient's own product": (
+        lambda data: broken(data, another_patients_own_product),
+        "lot 1: “product”: the own product “product-1” is another patient&#x27;s",
     ),
     "overlapping regimens": (
         lambda data: broken(data, set_in((*MIA, "regimens", 0, "end_date"), None)),

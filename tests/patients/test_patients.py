@@ -67,6 +67,24 @@ def test_only_an_owner_deletes_a_profile(client_for, owner, caregiver, patient):
     assert not Patient.objects.filter(pk=patient.pk).exists()
 
 
+def test_a_profile_tied_to_another_log_is_kept_and_the_owner_told_why(client_for, owner, patient):
+    """Only an archive restored before own products were checked per patient could
+    give another patient a lot of this one's own product (on_delete=RESTRICT)."""
+    from hemolog.inventory.models import Product
+    from tests import factories
+
+    own = Product.objects.create(patient=patient, brand_name="Trial VIII", kind="FVIII", unit="IU")
+    sibling = factories.make_patient(owner=owner, display_name="Sam")
+    lot = factories.make_lot(sibling, vials=2)
+    lot.product = own
+    lot.save()
+    response = client_for(owner).post(reverse("patients:delete", kwargs={"patient_id": patient.pk}), follow=True)
+    assert response.status_code == 200
+    assert "can&#x27;t be deleted: another patient&#x27;s log uses a product of Leo&#x27;s" in response.content.decode()
+    assert Patient.objects.filter(pk=patient.pk).exists()
+    assert Product.objects.filter(pk=own.pk, patient=patient).exists()  # the delete was rolled back whole
+
+
 def test_the_patient_page_shows_each_change_to_the_log_at_once(
     client_for, owner, caregiver, patient, django_assert_num_queries
 ):

@@ -148,15 +148,22 @@ class _Restore:
         LogRestore(patient, entry, where, self).restore(weights)
         return patient
 
-    def product(self, ref: schema.ProductRef) -> Product:
-        """The product a reference names; ValueError says why there is none."""
+    def product(self, ref: schema.ProductRef, patient: Patient) -> Product:
+        """The product a reference of ``patient``'s names: from the catalogue, or
+        one of that patient's own (another patient's would tie the two logs
+        together, and block deleting either); ValueError says why there is none."""
         if ref.catalogue is not None:
             if ref.catalogue not in self.catalogue:
                 raise ValueError(f"“{ref.catalogue[:60]}” is not in this Hemolog's catalogue.")
             return self.catalogue[ref.catalogue]
         if ref.own not in self.own:
             raise ValueError(f"no own product has the key “{ref.own[:60]}” (list it before it is used).")
-        return self.own[ref.own]
+        product = self.own[ref.own]
+        if product.patient_id != patient.pk:
+            raise ValueError(
+                f"the own product “{ref.own[:60]}” is another patient's: list it with this patient's own products."
+            )
+        return product
 
     def logged_by(self, value: str | None) -> User | None:
         """Only this account is linked again; someone else's address stays unlinked."""
@@ -212,7 +219,7 @@ class _Restore:
         for n, item in enumerate(entry.regimens, start=1):
             here = f"{where}, regimen {n}"
             try:
-                product = self.product(item.product)
+                product = self.product(item.product, patient)
             except ValueError as error:
                 self.problems.add(here, f"“product”: {error}")
                 continue

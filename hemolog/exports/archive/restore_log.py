@@ -96,7 +96,7 @@ class LogRestore:
         for n, item in enumerate(self.entry.lots, start=1):
             here = f"{self.where}, lot {n}"
             try:
-                product = self.archive.product(item.product)
+                product = self.archive.product(item.product, self.patient)
             except ValueError as error:
                 self.problems.add(here, f"“product”: {error}")
                 continue
@@ -154,7 +154,7 @@ class LogRestore:
     def _dose_data(self, item: schema.Infusion, where: str) -> dict[str, Any] | None:
         """The form's data for a dose, once its product, lot and bleed are found."""
         try:
-            product = self.archive.product(item.product)
+            product = self.archive.product(item.product, self.patient)
         except ValueError as error:
             self.problems.add(where, f"“product”: {error}")
             return None
