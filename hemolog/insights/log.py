@@ -89,3 +89,12 @@ def read_log(patient: Patient, doses_from: dt.datetime | None, until: dt.datetim
     log_begins = first_entry_of(first_dose, bleeds[0].started_at if bleeds else None)
     baseline = float(patient.baseline_factor_level or 0)
     return PatientLog(bleeds, doses, schedules, weights, log_begins, baseline)
+
+
+def log_begins(patient: Patient) -> dt.datetime | None:
+    """When the patient's log begins (:func:`first_entry_of`: the first dose
+    or the first bleed), in one query; None with nothing logged."""
+    firsts = Patient.objects.filter(pk=patient.pk).aggregate(
+        dose=Min("infusions__given_at"), bleed=Min("bleeds__started_at")
+    )
+    return first_entry_of(firsts["dose"], firsts["bleed"])

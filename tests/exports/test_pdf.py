@@ -174,6 +174,17 @@ def test_an_empty_period_still_gives_a_report(client_for, owner, patient):
     assert "No prophylaxis regimen in this period." in pages[0]
 
 
+def test_the_longest_range_ends_today_and_charts_only_the_logs_months(client_for, owner, patient):
+    """A report of "1900 to 2099" took a worker 5-8 s: the range ends today, and
+    the month chart starts at the log's first entry (the time: docs/speed.md)."""
+    factories.make_infusion(patient, days_ago=40)
+    response = client_for(owner).get(export_url("pdf", patient, start="1900-01-01", end="2099-12-31"))
+    today = timezone.localdate()
+    assert response["Content-Disposition"] == f'attachment; filename="leo_1900-01-01_{today.isoformat()}_report.pdf"'
+    text = "\n".join(pages_text(body(response)))
+    assert f"01 Jan 1900 – {today:%d %b %Y}" in text  # its chart's months: tests/insights/test_dashboard_review.py
+
+
 def test_names_beyond_latin_1_print(client_for, owner):
     child = factories.make_patient(owner=owner, display_name="Łukasz Żółć (Лев)")
     text = "\n".join(pages_text(body(client_for(owner).get(export_url("pdf", child)))))

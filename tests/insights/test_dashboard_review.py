@@ -161,7 +161,7 @@ def test_the_cached_month_chart_matches_the_table_beside_it(patient):
     assert later.month_rows[-1].adherence_text == "4 of 5"
     drawn_from_the_table = bleeds_and_adherence_chart(
         MonthChartData(
-            later.period.months,
+            [row.month for row in later.month_rows],  # the period's months from the log's first (January)
             {joint: [row.bleeds_by_joint.get(joint, 0) for row in later.month_rows] for joint in later.joints},
             [row.adherence_percent for row in later.month_rows],
         )
@@ -250,3 +250,22 @@ def test_the_date_errors_are_the_ones_aria_describedby_points_to(client_for, own
     assert described  # Django marks the invalid inputs
     ids = set(re.findall(r'\bid="([^"]+)"', html))
     assert described <= ids, f"aria-describedby points to missing ids: {sorted(described - ids)}"
+
+
+def test_the_months_charted_are_those_the_log_can_hold(patient):
+    """A range of two centuries charted every month of it (a PDF "1900 - 2099"
+    took a worker 5-8 s): the months run from the log's first entry to this month."""
+    now = dt.datetime(2025, 3, 10, 12, tzinfo=UTC)
+    record_infusion(
+        Infusion(
+            patient=patient, given_at=dt.datetime(2024, 11, 20, 8, tzinfo=UTC), product=factories.product(), dose=1000
+        ),
+        None,
+    )
+    patient.refresh_from_db()
+    board = dashboard_with_charts(patient, DateRange(dt.date(1900, 1, 1), dt.date(2099, 12, 31)), now)
+    assert [row.month for row in board.month_rows] == [
+        dt.date(2024, 11, 1), dt.date(2024, 12, 1), dt.date(2025, 1, 1), dt.date(2025, 2, 1), dt.date(2025, 3, 1)
+    ]  # fmt: skip
+    empty = factories.make_patient(display_name="Nobody yet")
+    assert dashboard_with_charts(empty, DateRange(dt.date(1900, 1, 1), dt.date(2025, 3, 10)), now).month_rows == []
