@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "hemolog.accounts.middleware.UserTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "hemolog.accounts.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -191,7 +192,11 @@ SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# The longest a session lasts: 14 days, for "Keep me signed in on this phone".
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+# Without it (and always for a clinician), a session ends after this long
+# without a request (OWASP ASVS 4.0.3 V3.3.2; accounts/middleware.py).
+SESSION_IDLE_SECONDS = int(os.environ.get("DJANGO_SESSION_IDLE_MINUTES", "30")) * 60
 SESSION_ENGINE = "hemolog.accounts.sessions"
 
 LOGGING = {

@@ -34,6 +34,13 @@ class EmailAuthenticationForm(AuthenticationForm):
         label="E-mail", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
     )
 
+    remember = forms.BooleanField(
+        required=False,
+        label="Keep me signed in on this phone",
+        help_text="For a phone only you use: up to 14 days without logging in again. "
+        "Clinicians are signed out after 30 minutes without use all the same.",
+    )
+
     def clean_username(self) -> str:
         return self.cleaned_data["username"].strip().lower()
 

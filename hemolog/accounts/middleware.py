@@ -1,6 +1,15 @@
+import time
 import zoneinfo
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.utils import timezone
+
+# The session keys: the idle time-out chosen at log-in, and the last request's time.
+IDLE_LIMIT = "idle_limit"
+LAST_SEEN = "last_seen"
+SEEN_EVERY = 60  # seconds: the last request's time is written at most once a minute
 
 
 class UserTimeZoneMiddleware:
@@ -18,4 +27,31 @@ class UserTimeZoneMiddleware:
                 timezone.deactivate()
         else:
             timezone.deactivate()
+        return self.get_response(request)
+
+
+def start_idle_clock(sender, request, user, **kwargs) -> None:
+    """The idle time runs from the log-in (connected in apps.py)."""
+    if getattr(request, "session", None) is not None:
+        request.session[LAST_SEEN] = int(time.time())
+
+
+class IdleTimeoutMiddleware:
+    """End a session after ``settings.SESSION_IDLE_SECONDS`` without a request
+    (or the longer time a family chose at log-in: ``IDLE_LIMIT``); the next
+    page asks to log in again, with a message. The time of the last request is
+    written to the session at most once a minute, not on every request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            session, now = request.session, int(time.time())
+            last = session.get(LAST_SEEN)
+            if last is not None and now - last > session.get(IDLE_LIMIT, settings.SESSION_IDLE_SECONDS):
+                logout(request)
+                messages.info(request, "You were signed out after a while without using Hemolog. Log in to go on.")
+            elif last is None or now - last >= SEEN_EVERY:
+                session[LAST_SEEN] = now
         return self.get_response(request)

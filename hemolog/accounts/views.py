@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
@@ -9,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from .forms import AccountSettingsForm, EmailAuthenticationForm, SignUpForm
+from .middleware import IDLE_LIMIT
 
 
 class LoginView(DjangoLoginView):
@@ -21,6 +23,13 @@ class LoginView(DjangoLoginView):
     def get_redirect_url(self) -> str:
         url = super().get_redirect_url()
         return "" if url.split("?")[0] == self.request.path else url
+
+    def form_valid(self, form):
+        """The idle time-out chosen, set before the log-in, which keeps it
+        (a clinician's is shortened again by hemolog.patients.signals)."""
+        remember = form.cleaned_data.get("remember")
+        self.request.session[IDLE_LIMIT] = settings.SESSION_COOKIE_AGE if remember else settings.SESSION_IDLE_SECONDS
+        return super().form_valid(form)
 
 
 class LogoutView(DjangoLogoutView):

@@ -44,6 +44,7 @@ def test_days_since_the_last_bleed_move_with_time(client_for, clinician):
     factories.make_bleed(anna, days_ago=3)
     assert [row.days_since_last_bleed for row in client.get(ROSTER).context["rows"]] == [3]
     with time_machine.travel(timezone.now() + dt.timedelta(days=2)):
+        client.force_login(clinician)  # two days idle signed her out
         assert [row.days_since_last_bleed for row in client.get(ROSTER).context["rows"]] == [5]
 
 
