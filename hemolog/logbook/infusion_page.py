@@ -39,16 +39,16 @@ class InfusionPage:
 def infusion_page(patient) -> InfusionPage:
     today, tz = timezone.localdate(), timezone.get_current_timezone()
     key = f"infusion-page:{patient.pk}:{patient.data_version}:{today.isoformat()}:{tz}"
-    page = cache.get(key)
-    if page is None:
-        page = InfusionPage(
-            choices=InfusionChoices.read(*choice_querysets(patient)),
-            weights=patient.cached_weight_history(),
-            last=_last_infusion(patient),
-            regimen=patient.regimens.active_on(today).values_list("product_id", "dose").first(),
-        )
-        cache.set(key, page, PAGE_SECONDS)
-    return page
+    return cache.get_or_set(key, lambda: _read_page(patient, today), PAGE_SECONDS)
+
+
+def _read_page(patient, today) -> InfusionPage:
+    return InfusionPage(
+        choices=InfusionChoices.read(*choice_querysets(patient)),
+        weights=patient.cached_weight_history(),
+        last=_last_infusion(patient),
+        regimen=patient.regimens.active_on(today).values_list("product_id", "dose").first(),
+    )
 
 
 def _last_infusion(patient) -> dict | None:

@@ -41,11 +41,7 @@ def _count(entries, patient, kind: str, start, end) -> int:
     change to an entry moves it on: hemolog.patients.signals)."""
     period = ":".join(moment.isoformat() if moment else "" for moment in (start, end))
     key = f"{kind}-count:{patient.pk}:{patient.data_version}:{period}"
-    count = cache.get(key)
-    if count is None:
-        count = entries.count()
-        cache.set(key, count, COUNT_SECONDS)
-    return count
+    return cache.get_or_set(key, entries.count, COUNT_SECONDS)
 
 
 def _paginate(request: HttpRequest, count: int, rows) -> tuple:

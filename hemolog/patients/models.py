@@ -138,11 +138,7 @@ class Patient(models.Model):
         moves it on), for the pages that show doses per kg: read-only views,
         so what is kept is what the database holds."""
         key = f"weights:{self.pk}:{self.data_version}"
-        weights = cache.get(key)
-        if weights is None:
-            weights = self.weight_history()
-            cache.set(key, weights, WEIGHTS_SECONDS)
-        return weights
+        return cache.get_or_set(key, self.weight_history, WEIGHTS_SECONDS)
 
     @property
     def latest_weight(self) -> WeightMeasurement | None:

@@ -30,31 +30,31 @@ def _recent_log(patient: Patient, today: dt.date) -> dict:
     in the key for the regimen active today, the zone for the times shown."""
     times = Times()
     key = f"patient-page:{patient.pk}:{patient.data_version}:{today.isoformat()}:{times.tz}"
-    log = cache.get(key)
-    if log is None:
-        regimen = patient.regimens.active_on(today).select_related("product").first()
-        weight_delete = entry_links("patients:weight_delete", patient.pk)
-        log = {
-            "recent_bleeds": [
-                {"when": times.day_and_time(b.started_at), "site": b.site_label, "ongoing": not b.resolved_at}
-                for b in patient.bleeds.all()[:5]
-            ],
-            "recent_infusions": [
-                {
-                    "when": times.day_and_time(i.given_at),
-                    "dose": f"{amount(i.dose)} {i.product.unit} {i.product.brand_name}",
-                    "reason": i.get_reason_display(),
-                }
-                for i in patient.infusions.select_related("product")[:5]
-            ],
-            "regimen": str(regimen) if regimen else "",
-            "weights": [
-                {"day": times.day(w.measured_on), "kg": str(w.weight_kg), "delete_url": weight_delete(w.pk)}
-                for w in patient.weights.all()[:10]
-            ],
-        }
-        cache.set(key, log, RECENT_LOG_SECONDS)
-    return log
+    return cache.get_or_set(key, lambda: _read_recent_log(patient, today, times), RECENT_LOG_SECONDS)
+
+
+def _read_recent_log(patient: Patient, today: dt.date, times: Times) -> dict:
+    regimen = patient.regimens.active_on(today).select_related("product").first()
+    weight_delete = entry_links("patients:weight_delete", patient.pk)
+    return {
+        "recent_bleeds": [
+            {"when": times.day_and_time(b.started_at), "site": b.site_label, "ongoing": not b.resolved_at}
+            for b in patient.bleeds.all()[:5]
+        ],
+        "recent_infusions": [
+            {
+                "when": times.day_and_time(i.given_at),
+                "dose": f"{amount(i.dose)} {i.product.unit} {i.product.brand_name}",
+                "reason": i.get_reason_display(),
+            }
+            for i in patient.infusions.select_related("product")[:5]
+        ],
+        "regimen": str(regimen) if regimen else "",
+        "weights": [
+            {"day": times.day(w.measured_on), "kg": str(w.weight_kg), "delete_url": weight_delete(w.pk)}
+            for w in patient.weights.all()[:10]
+        ],
+    }
 
 
 @require_http_methods(["GET", "POST"])
