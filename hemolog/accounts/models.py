@@ -10,6 +10,12 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError("Choose a time zone from the list.")
 
 
+def display_name_of(first_name: str | None, email: str | None) -> str:
+    """How a person is named on pages: the first name, else the e-mail; "" for
+    nobody (an entry whose author was deleted, read as values)."""
+    return first_name or email or ""
+
+
 class UserManager(BaseUserManager):
     """Users log in with their e-mail address; there is no username."""
 
@@ -49,4 +55,4 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        return self.first_name or self.email
+        return display_name_of(self.first_name, self.email)

@@ -43,6 +43,19 @@ class ProductQuerySet(models.QuerySet):
         return self.order_by(first, "kind", "brand_name")
 
 
+def product_label(brand_name: str, kind: str) -> str:
+    """ "Advate (FVIII)": a product as the forms list it."""
+    return f"{brand_name} ({_KIND_LABELS.get(kind, kind)})"
+
+
+def lot_label(brand_name: str, lot_number: str, vial_size: int, unit: str, vials: int, expires_on: dt.date) -> str:
+    """A lot as the infusion form lists it, for a lot read whole or as values."""
+    return f"{brand_name} · lot {lot_number} · {vial_size} {unit} · {vials} left · exp {expires_on:%d %b %Y}"
+
+
+_KIND_LABELS = dict(ProductKind.choices)
+
+
 class Product(models.Model):
     brand_name = models.CharField(max_length=100)
     generic_name = models.CharField(max_length=150, blank=True)
@@ -78,7 +91,7 @@ class Product(models.Model):
         ordering = ["kind", "brand_name"]
 
     def __str__(self) -> str:
-        return f"{self.brand_name} ({self.get_kind_display()})"
+        return product_label(self.brand_name, self.kind)
 
     @property
     def is_factor(self) -> bool:
@@ -145,9 +158,9 @@ class StockLot(models.Model):
 
     @property
     def label(self) -> str:
-        return (
-            f"{self.product.brand_name} · lot {self.lot_number} · {self.vial_size} {self.product.unit}"
-            f" · {self.vials_on_hand} left · exp {self.expires_on:%d %b %Y}"
+        product = self.product
+        return lot_label(
+            product.brand_name, self.lot_number, self.vial_size, product.unit, self.vials_on_hand, self.expires_on
         )
 
 

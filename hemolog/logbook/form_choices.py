@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils import timezone
 
-from hemolog.inventory.models import Product, ProductKind, StockLot
+from hemolog.inventory.models import Product, StockLot, lot_label, product_label
 
 from .models import site_label
 
@@ -68,24 +68,14 @@ def lot_options(lots) -> list[LotOption]:
         "expires_on",
     )  # fmt: skip
     return [
-        LotOption(
-            pk,
-            product_id,
-            vials,
-            size,
-            f"{brand} · lot {number} · {size} {unit} · {vials} left · exp {expires:%d %b %Y}",
-        )
+        LotOption(pk, product_id, vials, size, lot_label(brand, number, size, unit, vials, expires))
         for pk, product_id, vials, size, brand, number, unit, expires in rows
     ]
 
 
 def product_choices(products) -> list[tuple[int, str]]:
     """``products``: a Product queryset; labels as ``str(product)``."""
-    kinds = dict(ProductKind.choices)
-    return [
-        (pk, f"{brand} ({kinds.get(kind, kind)})")
-        for pk, brand, kind in products.values_list("pk", "brand_name", "kind")
-    ]
+    return [(pk, product_label(brand, kind)) for pk, brand, kind in products.values_list("pk", "brand_name", "kind")]
 
 
 def bleed_choices(bleeds) -> list[tuple[int, str]]:

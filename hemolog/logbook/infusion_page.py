@@ -19,6 +19,7 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.utils import timezone
 
+from hemolog.accounts.models import display_name_of
 from hemolog.clinical.records import WeightHistory
 from hemolog.core.numbers import amount
 
@@ -63,7 +64,7 @@ def _last_infusion(patient) -> dict | None:
         "given_by": last["given_by"],
         "product_id": last["product_id"],
         "dose": f"{amount(last['dose'])} {last['product__unit']} {last['product__brand_name']}",
-        "logged_by": last["created_by__first_name"] or last["created_by__email"] or "",
+        "logged_by": display_name_of(last["created_by__first_name"], last["created_by__email"]),
     }
 
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.utils.text import Truncator
 
+from hemolog.accounts.models import display_name_of
 from hemolog.clinical.records import WeightHistory
 from hemolog.core.links import entry_links, link
 from hemolog.core.numbers import amount
@@ -65,7 +66,7 @@ def _notes(text: str) -> str:
 
 def _logged_by(values: Mapping) -> str:
     """As ``User.display_name``; "" for an entry whose author is gone."""
-    return values["created_by__first_name"] or values["created_by__email"] or ""
+    return display_name_of(values["created_by__first_name"], values["created_by__email"])
 
 
 @dataclass(frozen=True)
