@@ -35,6 +35,8 @@ from hemolog.logbook.models import BleedEpisode, Infusion, Regimen, Site
 from hemolog.patients.audit import record_roster_view
 from hemolog.patients.models import Patient
 
+SLOT_SECONDS = NOW_SLOT_MINUTES * 60  # the roster's figures are one per slot of now
+
 ROSTER_MONTHS = 12
 FLAG_DAYS = 30
 # Doses this long before the period are read too: a dose may count for a
@@ -218,21 +220,25 @@ def roster_context(
         return {**context, "rows_html": ""}
     cache_key = _cache_key(versions, key, descending, now)
     if viewer is not None:
-        slot = NOW_SLOT_MINUTES * 60
-        since = dt.datetime.fromtimestamp(int(now.timestamp()) // slot * slot, tz=dt.UTC)
+        since = dt.datetime.fromtimestamp(_slot(now) * SLOT_SECONDS, tz=dt.UTC)
         record_roster_view(viewer, [pk for pk, _ in versions], since, cache_key)
     rows_html = cache.get(cache_key)
     if rows_html is None:
         rows = sort_rows(build_roster(list(patients), now), key, descending)
         rows_html = render_to_string("sharing/_roster_rows.html", {"rows": rows})
-        cache.set(cache_key, rows_html, NOW_SLOT_MINUTES * 60)
+        cache.set(cache_key, rows_html, SLOT_SECONDS)
         context["rows"] = rows  # for tests and debugging; the page itself uses the HTML
     return {**context, "rows_html": rows_html}
 
 
+def _slot(now: dt.datetime) -> int:
+    """The number of the 15-minute slot ``now`` is in: the roster's figures are one per slot."""
+    return int(now.timestamp()) // SLOT_SECONDS
+
+
 def _cache_key(versions: list[tuple[int, int]], key: str, descending: bool, now: dt.datetime) -> str:
     """Everything the rendered rows depend on."""
-    slot = int(now.timestamp()) // (NOW_SLOT_MINUTES * 60)
+    slot = _slot(now)
     where = (timezone.get_current_timezone_name(), translation.get_language(), get_script_prefix())
     digest = hashlib.sha256(repr((sorted(versions), key, descending, slot, where)).encode()).hexdigest()
     return f"roster:{digest}"
