@@ -159,6 +159,21 @@ STORAGES = {
     },
 }
 
+# Two caches (hemolog/core/caching.py). "default" is shared by every worker
+# and server: the throttles live there (a table made by `migrate`, or Redis
+# when REDIS_URL is set). "values" holds what is worked out from a log, keyed
+# by its version: this process's memory.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "hemolog_cache",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    },
+    "values": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 10_000}},
+}
+if os.environ.get("REDIS_URL"):
+    CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

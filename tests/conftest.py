@@ -20,10 +20,23 @@ CHROMIUM = "/usr/bin/chromium"
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with an empty cache (dashboards are cached by patient id)."""
+    """Each test starts with an empty cache of values worked out from logs
+    (dashboards are cached by patient id). The shared cache (throttles) is a
+    database table: a test's transaction rolls it back, and
+    ``transactional_db`` below empties it."""
+    from hemolog.core.caching import values_cache
+
+    values_cache.clear()
+
+
+@pytest.fixture
+def transactional_db(transactional_db):
+    """Django flushes only the models' tables between these tests: empty the
+    shared cache's table too, so no test inherits another's throttles."""
     from django.core.cache import cache
 
     cache.clear()
+    yield
 
 
 @pytest.fixture

@@ -15,12 +15,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+
+from hemolog.core.caching import values_cache
 
 from .bench_data import ROSTER_PATIENTS, YEARS, BenchData
 
@@ -109,7 +110,7 @@ def measure(pages_: list[Page], clients: dict[str, Client], runs: int) -> list[R
     for _ in range(runs):
         for result in results:
             if result.page.cold:
-                cache.clear()
+                values_cache.clear()
                 _measure(result, clients)
     return results
 

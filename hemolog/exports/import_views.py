@@ -20,7 +20,6 @@ from dataclasses import asdict, dataclass
 
 from django import forms
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
@@ -28,6 +27,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from hemolog.core.caching import values_cache
 from hemolog.patients.access import PatientContext, access_patient
 
 from .columns import BLEED_COLUMNS, INFUSION_COLUMNS
@@ -195,10 +195,10 @@ def _preview_plan(ctx: PatientContext, pending: PendingImport) -> ImportPlan:
     kept in the cache while the log's data version stays the same (every change to the
     log moves it on), for the preview's tabs and pages; the confirmation checks again."""
     key = _cache_key(ctx, pending)
-    plan = cache.get(key)
+    plan = values_cache.get(key)
     if plan is None:
         plan = build_plan(read_table(pending.data(), pending.kind), ctx.patient).for_display()
-        cache.set(key, plan, PREVIEW_CACHE_SECONDS)
+        values_cache.set(key, plan, PREVIEW_CACHE_SECONDS)
     return plan
 
 
@@ -229,7 +229,8 @@ def _confirm(request: HttpRequest, ctx: PatientContext, pending: PendingImport |
             lock_log(patient)
             plan = build_plan(table, patient)
             if plan.fingerprint() != form.cleaned_data["fingerprint"]:
-                cache.delete(_cache_key(ctx, pending))  # the change may be one the version misses (a product added)
+                # The change may be one the version misses (a product added).
+                values_cache.delete(_cache_key(ctx, pending))
                 messages.warning(
                     request,
                     "The log changed since this preview was shown, so nothing was saved yet. "

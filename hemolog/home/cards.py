@@ -12,11 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.timesince import timesince
 
+from hemolog.core.caching import values_cache
 from hemolog.insights.due import DoseStatus, dose_statuses
 from hemolog.inventory.models import EXPIRY_WARNING_DAYS, StockLot
 from hemolog.logbook.models import BleedEpisode, Infusion
@@ -49,12 +49,12 @@ def summaries(versions: list[tuple[int, int]], now: dt.datetime | None = None) -
     now = now or timezone.now()
     today = timezone.localdate(now)
     keys = {pk: f"home:{pk}:{version}:{today}:{timezone.get_current_timezone_name()}" for pk, version in versions}
-    found = cache.get_many(list(keys.values()))
+    found = values_cache.get_many(list(keys.values()))
     result = {pk: found[key] for pk, key in keys.items() if key in found}
     missing = [pk for pk in keys if pk not in result]
     if missing:
         read = _read(missing, now, today)
-        cache.set_many({keys[pk]: summary for pk, summary in read.items()}, CACHE_SECONDS)
+        values_cache.set_many({keys[pk]: summary for pk, summary in read.items()}, CACHE_SECONDS)
         result.update(read)
     return result
 

@@ -14,7 +14,6 @@ import hashlib
 import math
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.utils import timezone
 
 from hemolog.clinical.adherence import Adherence, adherence, dosing_interval
@@ -41,6 +40,7 @@ from hemolog.clinical.records import (
     DoseRecord,
     ScheduleRecord,
 )
+from hemolog.core.caching import values_cache
 from hemolog.core.dates import DateRange
 from hemolog.inventory.models import StockLot
 from hemolog.logbook.models import JOINT_SITES, BleedEpisode
@@ -298,13 +298,13 @@ def dashboard_with_charts(patient: Patient, period: DateRange, now: dt.datetime 
     # (a dose window closing, a target joint resolving), and never otherwise.
     drawn_from = repr((month_data, sorted(dashboard.joint_counts.items()), targets))
     charts_key = f"dashboard-charts:{hashlib.sha256(drawn_from.encode()).hexdigest()}"
-    drawn = cache.get(charts_key)
+    drawn = values_cache.get(charts_key)
     if drawn is None:
         drawn = {
             "main": month.bleeds_and_adherence_chart(month_data),
             "body": body.body_map(dashboard.joint_counts, targets),
         }
-        cache.set(charts_key, drawn, CACHE_SECONDS)
+        values_cache.set(charts_key, drawn, CACHE_SECONDS)
     level_chart = None
     if dashboard.level_points:
         level_chart = level.factor_level_chart(

@@ -1,10 +1,10 @@
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from hemolog.core.caching import values_cache
 from hemolog.core.links import link
 from hemolog.patients.access import access_patient
 
@@ -24,11 +24,11 @@ def dashboard(request: HttpRequest, patient_id: int) -> HttpResponse:
     now = timezone.now()
     key = cache_key(ctx.patient, period, now, with_time=True) + ":html"
     context = {"ctx": ctx, "patient": ctx.patient, "form": form, "period": period}
-    body = cache.get(key)
+    body = values_cache.get(key)
     if body is None:
         board = dashboard_with_charts(ctx.patient, period, now)
         body = render_to_string("insights/_board.html", _board_context(board), request=request)
-        cache.set(key, body, NOW_SLOT_MINUTES * 60)
+        values_cache.set(key, body, NOW_SLOT_MINUTES * 60)
         context["board"] = board  # for tests and debugging; the page itself uses the HTML
     choice = (form.cleaned_data.get("period") if form.is_bound and form.is_valid() else None) or "12"
     context["periods"] = [(value, label, value == choice) for value, label in PERIOD_CHOICES if value != "custom"]

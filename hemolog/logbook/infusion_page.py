@@ -16,11 +16,11 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.utils import timezone
 
 from hemolog.accounts.models import display_name_of
 from hemolog.clinical.records import WeightHistory
+from hemolog.core.caching import values_cache
 from hemolog.core.numbers import amount
 
 from .form_choices import InfusionChoices, choice_querysets
@@ -40,7 +40,7 @@ class InfusionPage:
 def infusion_page(patient) -> InfusionPage:
     today, tz = timezone.localdate(), timezone.get_current_timezone()
     key = f"infusion-page:{patient.pk}:{patient.data_version}:{today.isoformat()}:{tz}"
-    return cache.get_or_set(key, lambda: _read_page(patient, today), PAGE_SECONDS)
+    return values_cache.get_or_set(key, lambda: _read_page(patient, today), PAGE_SECONDS)
 
 
 def _read_page(patient, today) -> InfusionPage:

@@ -1,7 +1,6 @@
 import json
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hemolog.core.caching import values_cache
 from hemolog.core.dates import DateRangeForm
 from hemolog.core.numbers import amount
 from hemolog.inventory.stock import InsufficientStock
@@ -41,7 +41,7 @@ def _count(entries, patient, kind: str, start, end) -> int:
     change to an entry moves it on: hemolog.patients.signals)."""
     period = ":".join(moment.isoformat() if moment else "" for moment in (start, end))
     key = f"{kind}-count:{patient.pk}:{patient.data_version}:{period}"
-    return cache.get_or_set(key, entries.count, COUNT_SECONDS)
+    return values_cache.get_or_set(key, entries.count, COUNT_SECONDS)
 
 
 def _paginate(request: HttpRequest, count: int, rows) -> tuple:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.cache import cache
+from hemolog.core.caching import values_cache
 
 from .models import AccessEvent, PatientAccess
 
@@ -37,7 +37,7 @@ def record_roster_view(user, patient_ids: list[int], since: dt.datetime, seen_ke
     ``seen_key`` names this view of the roster (its patients and slot): once
     recorded, a reload within the slot costs no query."""
     key = f"roster-recorded:{user.pk}:{seen_key}"
-    if not patient_ids or cache.get(key):
+    if not patient_ids or values_cache.get(key):
         return
     recorded = set(
         AccessEvent.objects.filter(user=user, action=AccessEvent.Action.VIEW, what=ROSTER, at__gte=since)
@@ -49,4 +49,4 @@ def record_roster_view(user, patient_ids: list[int], since: dt.datetime, seen_ke
         for pk in patient_ids
         if pk not in recorded
     )
-    cache.set(key, True, 60 * 60)
+    values_cache.set(key, True, 60 * 60)

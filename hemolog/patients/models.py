@@ -3,12 +3,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
 from hemolog.clinical.records import WeightHistory
+from hemolog.core.caching import values_cache
 from hemolog.core.numbers import amount
 
 WEIGHTS_SECONDS = 60 * 60 * 24
@@ -138,7 +138,7 @@ class Patient(models.Model):
         moves it on), for the pages that show doses per kg: read-only views,
         so what is kept is what the database holds."""
         key = f"weights:{self.pk}:{self.data_version}"
-        return cache.get_or_set(key, self.weight_history, WEIGHTS_SECONDS)
+        return values_cache.get_or_set(key, self.weight_history, WEIGHTS_SECONDS)
 
     @property
     def latest_weight(self) -> WeightMeasurement | None:

@@ -1,7 +1,6 @@
 import datetime as dt
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.http import HttpRequest, HttpResponse
@@ -10,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hemolog.core.caching import values_cache
 from hemolog.core.links import entry_links
 from hemolog.core.numbers import amount
 from hemolog.core.times import Times
@@ -30,7 +30,7 @@ def _recent_log(patient: Patient, today: dt.date) -> dict:
     in the key for the regimen active today, the zone for the times shown."""
     times = Times()
     key = f"patient-page:{patient.pk}:{patient.data_version}:{today.isoformat()}:{times.tz}"
-    return cache.get_or_set(key, lambda: _read_recent_log(patient, today, times), RECENT_LOG_SECONDS)
+    return values_cache.get_or_set(key, lambda: _read_recent_log(patient, today, times), RECENT_LOG_SECONDS)
 
 
 def _read_recent_log(patient: Patient, today: dt.date, times: Times) -> dict:

@@ -18,7 +18,6 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import Min, QuerySet
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
@@ -27,6 +26,7 @@ from django.utils import timezone, translation
 from hemolog.clinical.adherence import Adherence, rounded_percent
 from hemolog.clinical.bleeding import BleedingRates, first_entry_of, target_joints
 from hemolog.clinical.records import PROPHYLAXIS, BleedRecord, DoseRecord, ScheduleRecord
+from hemolog.core.caching import values_cache
 from hemolog.core.dates import DateRange
 from hemolog.insights.dashboard import NOW_SLOT_MINUTES, days_since, period_figures
 from hemolog.insights.joints import joint_label
@@ -222,11 +222,11 @@ def roster_context(
     if viewer is not None:
         since = dt.datetime.fromtimestamp(_slot(now) * SLOT_SECONDS, tz=dt.UTC)
         record_roster_view(viewer, [pk for pk, _ in versions], since, cache_key)
-    rows_html = cache.get(cache_key)
+    rows_html = values_cache.get(cache_key)
     if rows_html is None:
         rows = sort_rows(build_roster(list(patients), now), key, descending)
         rows_html = render_to_string("sharing/_roster_rows.html", {"rows": rows})
-        cache.set(cache_key, rows_html, SLOT_SECONDS)
+        values_cache.set(cache_key, rows_html, SLOT_SECONDS)
         context["rows"] = rows  # for tests and debugging; the page itself uses the HTML
     return {**context, "rows_html": rows_html}
 

@@ -5,11 +5,11 @@ their log, and never stale although cached."""
 import datetime as dt
 import re
 
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from hemolog.core.caching import values_cache
 from hemolog.patients.models import PatientAccess
 from tests import factories
 
@@ -45,7 +45,7 @@ def test_queries_do_not_grow_with_the_patients_or_their_log(client_for, owner, c
     cold, warm = count_queries(client), count_queries(client)
     assert warm < cold  # the second time, every patient's figures come from the cache
     children(owner, caregiver, 1, 5, days=40)
-    cache.clear()
+    values_cache.clear()
     with django_assert_num_queries(cold):
         response = client.get("/")
     with django_assert_num_queries(warm):

@@ -101,7 +101,7 @@ def count_queries(client, address) -> int:
 
 
 def test_query_count_does_not_grow_with_the_log(client_for, owner, patient):
-    from django.core.cache import cache
+    from hemolog.core.caching import values_cache
 
     client = client_for(owner)
     factories.make_regimen(patient)
@@ -113,7 +113,7 @@ def test_query_count_does_not_grow_with_the_log(client_for, owner, patient):
         factories.make_infusion(patient, days_ago=day + 0.5, lot=lot)
         if day % 10 == 0:
             factories.make_bleed(patient, days_ago=day, site="ELBOW", side="R")
-    cache.clear()
+    values_cache.clear()
     assert count_queries(client, url(patient, period=24)) == small
 
 

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import time
 
-from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.test import Client, override_settings
 
+from hemolog.core.caching import values_cache
 from hemolog.demo import bench, bench_data
 from hemolog.inventory.models import Product
 from hemolog.logbook.models import BleedEpisode, Infusion
@@ -53,7 +53,7 @@ class Command(BaseCommand):
         except Rollback:
             pass
         finally:
-            cache.clear()
+            values_cache.clear()
 
     @override_settings(DEBUG=False, SECURE_SSL_REDIRECT=False, ALLOWED_HOSTS=["testserver"], STORAGES=PLAIN_STATIC)
     def run(self, runs: int) -> None:

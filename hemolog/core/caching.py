@@ -1,0 +1,17 @@
+"""The two caches, and which to use.
+
+``values`` (the ``"values"`` alias) holds what is worked out from a patient's
+log: dashboard charts, list counts, home cards. Every key carries the log's
+``data_version``, so an entry is never stale, only unused; this process's own
+memory is the fastest place for it.
+
+Django's default cache (``django.core.cache.cache``) holds what every worker
+and server must agree on: the throttles of log-ins, sign-ups and e-mails
+(django-allauth keeps its rate limits there). It is a table in the database
+unless ``REDIS_URL`` names a Redis server (hemolog/settings.py).
+"""
+
+from django.core.cache import caches
+from django.utils.connection import ConnectionProxy
+
+values_cache = ConnectionProxy(caches, "values")
