@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     # Apps in their layers, bottom to top (docs/architecture.md).
     "hemolog.core",
     "hemolog.accounts",
@@ -67,6 +70,8 @@ MIDDLEWARE = [
     "hemolog.accounts.middleware.UserTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "hemolog.accounts.middleware.IdleTimeoutMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "hemolog.patients.second_factor.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -136,9 +141,57 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LOGIN_URL = "login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "login"
+LOGOUT_REDIRECT_URL = "account_login"
+
+# Accounts: django-allauth (docs/architecture.md#accounts). Log in by e-mail,
+# verified before the first log-in; the same answer whether an address has an
+# account or not (the owner is e-mailed instead); throttles kept in the shared
+# cache, so every worker and server counts the same tries.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_FORMS = {"login": "hemolog.accounts.forms.LoginForm", "signup": "hemolog.accounts.forms.SignUpForm"}
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Hemolog: "
+ACCOUNT_SESSION_REMEMBER = None  # the person chooses: "Keep me signed in on this phone"
+ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+# Re-authentication before sharing, deleting a patient or exporting an archive.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60
+# Rates are "count/period/per". The 6th wrong password for one address in 15
+# minutes is refused, even a right one, until the 15 minutes have passed (or
+# a password reset); 20 a minute from one client address (OWASP ASVS 4.0.3
+# V2.2.1). Sign-ups, reset e-mails and verification e-mails are limited too.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "20/m/ip,5/15m/key",
+    "login": "30/m/ip",
+    "signup": "10/h/ip",
+    "reset_password": "10/h/ip,3/h/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/3m/key",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+}
+# Invitation e-mails a user can send (hemolog.sharing): per hour and per day.
+INVITATION_EMAIL_RATE = os.environ.get("HEMOLOG_INVITATION_EMAIL_RATE", "10/h/user,30/d/user")
+
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = "Hemolog"
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG  # passkeys on http://127.0.0.1 in development only
+# A clinician sees no patient data before adding a second factor; a closed
+# network may turn this off (hemolog/patients/second_factor.py).
+HEMOLOG_CLINICIANS_NEED_SECOND_FACTOR = env_bool("HEMOLOG_CLINICIANS_NEED_SECOND_FACTOR", True)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
@@ -198,6 +251,8 @@ INVITATION_EXPIRY_DAYS = int(os.environ.get("HEMOLOG_INVITATION_EXPIRY_DAYS", "7
 # a client's own): trusted only when the deployment says so.
 if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # The throttles count per client address: the proxy's X-Forwarded-For.
+    ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "1"))
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -5,6 +5,7 @@ their own. ``patient`` is the owner's child, with a realistic small log."""
 import datetime as dt
 import os
 import shutil
+import time
 
 import pytest
 import time_machine
@@ -62,7 +63,10 @@ def caregiver(db):
 
 @pytest.fixture
 def clinician(db):
-    return factories.make_user("clinician@example.org", first_name="Dr Chen")
+    """A clinician, with the authenticator app every clinician must set up."""
+    user = factories.make_user("clinician@example.org", first_name="Dr Chen")
+    user.authenticator_secret = factories.add_authenticator_app(user)  # for tests that log in by password
+    return user
 
 
 @pytest.fixture
@@ -97,15 +101,24 @@ def log(patient, lot):
     return patient
 
 
+def log_in(client, user):
+    """Log ``client`` in as ``user``, who has just typed the password again:
+    the session holds django-allauth's record of a re-authentication, so
+    sensitive actions (sharing, deleting a patient, the archive) go ahead for
+    five minutes. Tests of the re-authentication itself use ``force_login``."""
+    client.force_login(user)
+    session = client.session
+    record = {"method": "password", "at": time.time(), "email": user.email, "reauthenticated": True}
+    session["account_authentication_methods"] = [record]
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()
+    return client
+
+
 @pytest.fixture
 def client_for(client):
     """Log the test client in as the given user."""
-
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
+    return lambda user: log_in(client, user)
 
 
 # Browser tests: Debian's Chromium, never a downloaded one -----------------------

@@ -10,7 +10,8 @@ from decimal import Decimal
 from django.apps import apps as django_apps
 from django.utils import timezone
 
-from hemolog.accounts.models import User
+from hemolog.accounts.models import User, mark_verified
+from hemolog.accounts.models import add_authenticator_app as add_authenticator_app  # for tests
 from hemolog.inventory.models import Product, StockLot
 from hemolog.inventory.stock import receive_lot
 from hemolog.logbook.models import BleedEpisode, Infusion, Regimen
@@ -22,8 +23,21 @@ PASSWORD = "correct-horse-battery-staple"
 _seq = itertools.count(1)
 
 
-def make_user(email: str | None = None, **extra) -> User:
-    return User.objects.create_user(email=email or f"user{next(_seq)}@example.org", password=PASSWORD, **extra)
+def make_user(email: str | None = None, verified: bool = True, **extra) -> User:
+    """An account as sign-up makes it; ``verified``: its address confirmed by the link."""
+    user = User.objects.create_user(email=email or f"user{next(_seq)}@example.org", password=PASSWORD, **extra)
+    if verified:
+        mark_verified(user)
+    return user
+
+
+def totp_code(secret: str) -> str:
+    """The code an authenticator app shows now (RFC 6238, 30-second steps)."""
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
 def make_patient(owner: User | None = None, weight_kg: str | None = "30.0", **fields) -> Patient:

@@ -14,20 +14,36 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from hemolog.sharing.models import Invitation
 from tests import factories
 
+# django-allauth's pages for a visitor: log in, sign up, verify, reset a password.
 PUBLIC = {
-    "login",
-    "signup",
-    "password_reset",
-    "password_reset_done",
-    "password_reset_confirm",
-    "password_reset_complete",
+    "account_login",
+    "account_signup",
+    "account_inactive",
+    "account_email_verification_sent",
+    "account_confirm_email",
+    "account_confirm_login_code",
+    "account_reset_password",
+    "account_reset_password_done",
+    "account_reset_password_from_key",
+    "account_reset_password_from_key_done",
+    "mfa_authenticate",  # the second step of a log-in in progress
     "health",
 }
-ACCOUNT = {"home", "account_settings", "password_change", "password_change_done", "patients:create"}
+ACCOUNT = {"home", "account_settings", "account_security", "patients:create"}
+# The own account's sign-in: password, addresses, re-authentication, two-factor.
+ACCOUNT |= {"account_change_password", "account_set_password", "account_email", "account_reauthenticate"}
+ACCOUNT |= {"account_request_reauthentication_code", "account_confirm_reauthentication_code"}
+ACCOUNT |= {"mfa_index", "mfa_reauthenticate", "mfa_activate_totp", "mfa_deactivate_totp", "mfa_list_webauthn"}
+ACCOUNT |= {"mfa_view_recovery_codes", "mfa_generate_recovery_codes", "mfa_download_recovery_codes"}
+ACCOUNT |= {"mfa_add_webauthn", "mfa_reauthenticate_webauthn"}
+# A passkey of the own account, by its id: another user's is 404.
+OWN_AUTHENTICATOR = {"mfa_remove_webauthn", "mfa_edit_webauthn"}
 ACCOUNT |= {"exports:recall", "exports:recall_csv"}  # lot recall: across the patients the user sees
 ACCOUNT |= {"sharing:roster"}  # the clinician roster: the user's own list
 ACCOUNT |= {"exports:archive_import"}  # restores a personal archive into the own, fresh account
-POST_ONLY = {"logout", "patients:weight_add", "logbook:bleed_resolve"}
+POST_ONLY = {"patients:weight_add", "logbook:bleed_resolve"}
+# Logging out: a GET asks to confirm (django-allauth's page), a POST logs out.
+LOG_OUT = {"account_logout"}
 POST_ONLY |= {"sharing:invitation_cancel"}
 # Anyone who sees the patient may stop seeing it (the page refuses the only owner); others 404.
 SELF_SERVICE = {"sharing:leave"}
@@ -89,6 +105,7 @@ def all_url_names(resolver=None, namespace=""):
 
 def test_every_url_is_in_the_matrix():
     listed = PUBLIC | ACCOUNT | POST_ONLY | set(PATIENT_URLS) | SELF_SERVICE | INVITATION_URLS
+    listed |= LOG_OUT | OWN_AUTHENTICATOR
     missing = sorted(set(all_url_names()) - listed)
     assert not missing, f"URLs without an access expectation: {missing}"
 
@@ -163,14 +180,28 @@ def test_anonymous_is_sent_to_log_in(name, client, log, objects):
     url = url_for(name, log, objects[PATIENT_URLS[name][0]])
     response = client.get(url)
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+    assert response["Location"].startswith(reverse("account_login"))
 
 
 @pytest.mark.parametrize("name", sorted(ACCOUNT))
 def test_account_pages_need_a_login(name, client, owner):
     response = client.get(reverse(name))
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+@pytest.mark.parametrize("name", sorted(OWN_AUTHENTICATOR))
+def test_a_passkey_of_another_account_is_404(name, client_for, owner, stranger):
+    from allauth.mfa.models import Authenticator
+
+    key = Authenticator.objects.create(user=owner, type=Authenticator.Type.WEBAUTHN, data={"name": "Phone"})
+    client = client_for(stranger)
+    url = reverse(name, kwargs={"pk": key.pk})
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"name": "Mine now"}).status_code == 404
+    assert Authenticator.objects.filter(pk=key.pk, user=owner, data__name="Phone").exists()
+    anonymous = Client().get(url)
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith(reverse("account_login"))
 
 
 @pytest.mark.parametrize("name", sorted(n for n, (kind, _) in PATIENT_URLS.items() if kind))
@@ -219,7 +250,7 @@ def test_self_service_pages_open_for_every_role_and_404_for_a_stranger(name, req
     assert stranger.get(url).status_code == 404
     assert stranger.post(url, {}).status_code == 404
     response = Client().get(url)
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
 
 
 def test_invitation_link_opens_without_login_but_accepting_needs_one(client, log):
@@ -229,7 +260,7 @@ def test_invitation_link_opens_without_login_but_accepting_needs_one(client, log
     assert client.get(landing).status_code == 200
     assert client.post(landing).status_code == 405
     for response in (client.get(accept), client.post(accept)):
-        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+        assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
     assert client.get(reverse("sharing:invitation", kwargs={"token": "not-a-token"})).status_code == 404
     assert Invitation.objects.get().accepted_at is None
 

@@ -1,8 +1,11 @@
 import zoneinfo
 
+from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.conf import settings
 
+from .middleware import IDLE_LIMIT
 from .models import User
 
 
@@ -10,39 +13,45 @@ def time_zone_choices() -> list[tuple[str, str]]:
     return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
 
-class SignUpForm(UserCreationForm):
+class SignUpForm(AllauthSignupForm):
+    """django-allauth's sign-up (e-mail, password twice) with the name and the
+    time zone. A taken address is not refused here: allauth answers as for a
+    new one and e-mails the address's owner instead (ACCOUNT_PREVENT_ENUMERATION)."""
+
+    first_name = forms.CharField(label="Your name", max_length=150)
     time_zone = forms.ChoiceField(choices=time_zone_choices, initial="UTC")
+    field_order = ["email", "first_name", "time_zone", "password1", "password2"]
 
-    class Meta:
-        model = User
-        fields = ("email", "first_name", "time_zone")
-        labels = {"first_name": "Your name"}
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "E-mail"
 
-    def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("An account with this e-mail address already exists.")
-        return email
+    def signup(self, request, user: User) -> None:
+        """Called by allauth when the account is made (custom_signup)."""
+        user.first_name = self.cleaned_data["first_name"]
+        user.time_zone = self.cleaned_data["time_zone"]
+        user.save(update_fields=["first_name", "time_zone"])
 
 
-class EmailAuthenticationForm(AuthenticationForm):
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "invalid_login": "That e-mail and password don't match an account. The password is case-sensitive.",
-    }
-    username = forms.EmailField(
-        label="E-mail", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
-    )
+class LoginForm(AllauthLoginForm):
+    """Log in by e-mail. "Keep me signed in on this phone" chooses the idle
+    time-out (hemolog.accounts.middleware); a clinician's is shortened again
+    by hemolog.patients.signals."""
 
-    remember = forms.BooleanField(
-        required=False,
-        label="Keep me signed in on this phone",
-        help_text="For a phone only you use: up to 14 days without logging in again. "
-        "Clinicians are signed out after 30 minutes without use all the same.",
-    )
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = "E-mail"
+        self.fields["login"].widget.attrs.update(autofocus=True, autocomplete="email")
+        self.fields["remember"].label = "Keep me signed in on this phone"
+        self.fields["remember"].help_text = (
+            "For a phone only you use: up to 14 days without logging in again. "
+            "Clinicians are signed out after 30 minutes without use all the same."
+        )
 
-    def clean_username(self) -> str:
-        return self.cleaned_data["username"].strip().lower()
+    def login(self, request, redirect_url=None):
+        remember = self.cleaned_data.get("remember")
+        request.session[IDLE_LIMIT] = settings.SESSION_COOKIE_AGE if remember else settings.SESSION_IDLE_SECONDS
+        return super().login(request, redirect_url)
 
 
 class AccountSettingsForm(forms.ModelForm):

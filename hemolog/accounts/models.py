@@ -1,5 +1,7 @@
 import zoneinfo
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -56,3 +58,36 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return display_name_of(self.first_name, self.email)
+
+
+def mark_verified(*users: User) -> None:
+    """Record each user's address as verified and primary, as django-allauth
+    does when the link it sent is followed (demo and bench accounts, tests)."""
+    EmailAddress.objects.bulk_create(
+        [EmailAddress(user=user, email=user.email, verified=True, primary=True) for user in users]
+    )
+
+
+def has_verified_address(user, email: str) -> bool:
+    """Whether ``email`` is one of ``user``'s addresses and verified (the
+    person followed the link sent to it)."""
+    return EmailAddress.objects.filter(user=user, email__iexact=email.strip(), verified=True).exists()
+
+
+def has_second_factor(user) -> bool:
+    """Whether ``user`` has an authenticator app (TOTP) or a passkey set up
+    (recovery codes alone are a way back, not a factor)."""
+    return Authenticator.objects.filter(
+        user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+    ).exists()
+
+
+def add_authenticator_app(user) -> str:
+    """Set up an authenticator app (TOTP) for ``user``, as the two-factor page
+    does once a code is typed; returns the secret the app would hold (the
+    bench's clinician, tests)."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret

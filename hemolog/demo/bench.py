@@ -61,7 +61,7 @@ def pages(data: BenchData) -> list[Page]:
         return reverse(name, kwargs={"patient_id": patient})
 
     return [
-        Page(FLOOR, reverse("password_change_done"), "parent"),
+        Page(FLOOR, reverse("account_security"), "parent"),
         Page("home, a family of three", reverse("home"), "parent"),
         Page("patient page", url("patients:detail"), "parent"),
         Page("patient page, cold", url("patients:detail"), "parent", cold=True, goal=None),

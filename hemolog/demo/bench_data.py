@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from hemolog.accounts.models import User
+from hemolog.accounts.models import User, add_authenticator_app, mark_verified
 from hemolog.inventory.models import Product, StockLot, StockMovement
 from hemolog.logbook.models import BleedEpisode, GivenBy, Infusion, Reason, Regimen
 from hemolog.patients.models import Patient, PatientAccess, WeightMeasurement
@@ -61,6 +61,8 @@ def seed(now: dt.datetime | None = None) -> BenchData:
     parent = User.objects.create_user(email="bench-parent@bench.invalid", password=None, first_name="Ana")
     other_parent = User.objects.create_user(email="bench-caregiver@bench.invalid", password=None, first_name="Tom")
     clinician = User.objects.create_user(email="bench-clinician@bench.invalid", password=None, first_name="Dr Li")
+    mark_verified(parent, other_parent, clinician)
+    add_authenticator_app(clinician)  # a clinician sees patients only with a second factor
     patient = seed_ten_years(rng, now, products["Advate"], [parent, other_parent])
     roster = seed_roster(rng, now, products)
     PatientAccess.objects.bulk_create(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from hemolog.accounts.models import User
+from hemolog.accounts.models import User, mark_verified
 from hemolog.inventory.models import StockLot, StockMovement
 from hemolog.logbook.models import BleedEpisode, Infusion, Regimen
 from hemolog.patients.models import Patient, PatientAccess, WeightMeasurement
@@ -75,5 +75,7 @@ class BulkWriter:
             rows = getattr(self.pending, name)
             if rows:
                 model.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+                if model is User:
+                    mark_verified(*rows)
         self.saved += self.pending.counts()
         self.pending = Records()

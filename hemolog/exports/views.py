@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from hemolog.accounts.reauthentication import confirm_identity
 from hemolog.core.dates import DateRange
 from hemolog.patients.access import PatientContext, access_patient
 from hemolog.patients.audit import record_export
@@ -162,6 +163,7 @@ def archive_export(request: HttpRequest, patient_id: int) -> HttpResponse:
     """GET: what the archive holds; POST: download it. Owners only: it holds
     every patient this account owns, not only this one."""
     ctx = access_patient(request, patient_id, owner=True)
+    confirm_identity(request)
     owned = archive.owned_patients(request.user)
     if request.method == "GET":
         return render(request, "exports/archive.html", {"ctx": ctx, "patient": ctx.patient, "owned": owned})

@@ -3,7 +3,8 @@
 Every view that takes a patient id calls :func:`access_patient`. A user with
 no access row gets 404 (the patient's existence is never revealed); a
 read-only role asking to write gets 403. A view that shows the log names
-what it shows (``viewing="bleeds"``) and a clinician's look is recorded.
+what it shows (``viewing="bleeds"``) and a clinician's look is recorded. A
+clinician without a second factor is sent to set one up (second_factor.py).
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
+from hemolog.accounts.models import has_second_factor
+
+from . import second_factor
 from .audit import record_view
 from .models import Patient, PatientAccess
 
@@ -44,6 +48,8 @@ def access_patient(
         access = PatientAccess.objects.select_related("patient").get(user_id=user.pk, patient_id=patient_id)
     except PatientAccess.DoesNotExist:
         raise Http404("No such patient.") from None
+    if access.role == PatientAccess.Role.CLINICIAN and second_factor.required() and not has_second_factor(user):
+        raise second_factor.SecondFactorRequired
     if owner and not access.is_owner:
         raise PermissionDenied("Only the patient's owner can do this.")
     if write and not access.can_write:

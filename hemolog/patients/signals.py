@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from allauth.mfa.signals import authenticator_removed
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.db import models
@@ -16,6 +17,7 @@ from django.db.models.signals import post_delete, post_save
 from hemolog.accounts.middleware import IDLE_LIMIT
 
 from .models import Patient, PatientAccess, WeightMeasurement
+from .second_factor import forget_on_signal, work_out_at_log_in
 
 
 def entry_changed(sender, instance, **kwargs) -> None:
@@ -43,3 +45,5 @@ def clinician_idles_out(sender, request, user, **kwargs) -> None:
 def connect() -> None:
     connect_log_models(WeightMeasurement)
     user_logged_in.connect(clinician_idles_out, dispatch_uid="clinician_idles_out")
+    user_logged_in.connect(work_out_at_log_in, dispatch_uid="second_factor_at_log_in")
+    authenticator_removed.connect(forget_on_signal, dispatch_uid="second_factor_removed")

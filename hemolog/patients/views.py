@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hemolog.accounts.reauthentication import confirm_identity
 from hemolog.core.caching import values_cache
 from hemolog.core.links import entry_links
 from hemolog.core.numbers import amount
@@ -106,6 +107,7 @@ def patient_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def patient_delete(request: HttpRequest, patient_id: int) -> HttpResponse:
     ctx = access_patient(request, patient_id, write=True, owner=True)
+    confirm_identity(request)
     if request.method == "POST":
         name = ctx.patient.display_name
         try:

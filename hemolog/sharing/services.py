@@ -26,7 +26,7 @@ from django.db.models import Exists, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from hemolog.accounts.models import User
+from hemolog.accounts.models import User, has_verified_address
 from hemolog.patients.models import Patient, PatientAccess
 
 from .models import Invitation
@@ -88,6 +88,35 @@ def create_invitation(
     return NewInvitation(invitation, token)
 
 
+PERIODS = {"m": ("minute", 60), "h": ("hour", 3600), "d": ("day", 86400)}
+
+
+def invitation_rates() -> list[tuple[int, str, int]]:
+    """``settings.INVITATION_EMAIL_RATE`` ("10/h/user,30/d/user") as
+    (count, period name, seconds) per limit."""
+    rates = []
+    for part in settings.INVITATION_EMAIL_RATE.split(","):
+        count, period = part.strip().split("/")[:2]
+        name, seconds = PERIODS[period]
+        rates.append((int(count), name, seconds))
+    return rates
+
+
+def invitation_limit_reached(user: User, now: dt.datetime | None = None) -> str:
+    """Why ``user`` may not send another invitation e-mail now, or "". Counted
+    from the invitations they made (kept when replaced or cancelled), so the
+    limit holds across every worker and server."""
+    now = now or timezone.now()
+    for count, name, seconds in invitation_rates():
+        since = now - dt.timedelta(seconds=seconds)
+        if Invitation.objects.filter(invited_by=user, created_at__gt=since).count() >= count:
+            return (
+                f"You have sent {count} invitations in the last {name}, the most Hemolog sends. "
+                "Try again later, or share a link you already have."
+            )
+    return ""
+
+
 def find_invitation(token: str) -> Invitation | None:
     """The invitation a link's token belongs to, whatever its state; None for an unknown token."""
     if not token or len(token) > MAX_TOKEN_LENGTH:
@@ -96,8 +125,10 @@ def find_invitation(token: str) -> Invitation | None:
 
 
 def is_for(invitation: Invitation, user: User) -> bool:
-    """Whether ``user`` is the person invited (e-mail addresses compared case-insensitively)."""
-    return user.is_authenticated and user.email.strip().lower() == invitation.email.strip().lower()
+    """Whether ``user`` is the person invited: the invited address is one of
+    theirs and verified (they followed the link sent to it), compared
+    case-insensitively. Typing the address at sign-up is not enough."""
+    return user.is_authenticated and has_verified_address(user, invitation.email)
 
 
 @dataclass(frozen=True)

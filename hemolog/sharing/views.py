@@ -16,6 +16,8 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hemolog.accounts.reauthentication import confirm_identity_to_change
+from hemolog.patients import second_factor
 from hemolog.patients.access import PatientContext, access_patient
 from hemolog.patients.models import Patient, PatientAccess
 
@@ -37,7 +39,9 @@ def manage(request: HttpRequest, patient_id: int) -> HttpResponse:
     """Who can see the patient, open invitations, a form to invite someone,
     and the record of clinicians' views and of exports. Owners only."""
     ctx = access_patient(request, patient_id, owner=True)
-    form = InvitationForm(request.POST if request.method == "POST" else None, patient=ctx.patient)
+    confirm_identity_to_change(request)
+    data = request.POST if request.method == "POST" else None
+    form = InvitationForm(data, patient=ctx.patient, sender=request.user)
     if form.is_valid():
         new = services.create_invitation(
             ctx.patient, form.cleaned_data["email"], form.cleaned_data["role"], invited_by=request.user
@@ -190,8 +194,8 @@ def _invitation_context(request: HttpRequest, invitation: Invitation, token: str
         "token": token,
         "right_account": services.is_for(invitation, request.user),
         "role_text": dict(ROLE_CHOICES)[invitation.role],
-        "login_url": reverse("login") + "?" + urlencode({"next": here}),
-        "signup_url": reverse("signup") + "?" + urlencode({"next": here, "email": invitation.email}),
+        "login_url": reverse("account_login") + "?" + urlencode({"next": here}),
+        "signup_url": reverse("account_signup") + "?" + urlencode({"next": here, "email": invitation.email}),
         "here": here,
     }
 
@@ -214,6 +218,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     except services.InvitationUnusable:
         found.refresh_from_db()
         return _unusable(request, found)
+    second_factor.forget(request)  # a clinician now: a second factor may be due
     name, role = found.patient.display_name, acceptance.access.get_role_display().lower()
     if acceptance.previous_role is None:
         messages.success(request, f"You can now see {name}'s log as {role}.")

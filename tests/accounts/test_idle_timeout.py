@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.test import Client
+from django.urls import reverse
 
 from tests import factories
 
@@ -15,10 +16,14 @@ START = dt.datetime(2026, 6, 10, 9, 0, tzinfo=dt.UTC)
 
 def logged_in(user, remember: bool = False) -> Client:
     client = Client()
-    data = {"username": user.email, "password": factories.PASSWORD}
+    data = {"login": user.email, "password": factories.PASSWORD}
     if remember:
         data["remember"] = "on"
-    assert client.post("/accounts/login/", data).status_code == 302
+    response = client.post("/accounts/login/", data)
+    assert response.status_code == 302
+    if response["Location"] == reverse("mfa_authenticate"):  # the second step: the app's code
+        response = client.post(response["Location"], {"code": factories.totp_code(user.authenticator_secret)})
+        assert response.status_code == 302
     return client
 
 

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_a_clinician_downloads_the_clinic_report(page: Page, live_server, clinician, log, tmp_path: Path):
-    log_in(page, live_server, clinician.email)
+    log_in(page, live_server, clinician.email, clinician.authenticator_secret)
     page.goto(f"{live_server.url}/patients/{log.pk}/export/")
     expect(page.get_by_role("heading", name="Export")).to_be_visible()
     expect(page.get_by_label("From", exact=True)).not_to_have_value("")  # the last 12 months

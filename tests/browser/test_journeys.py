@@ -10,11 +10,15 @@ from tests import factories
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def log_in(page: Page, live_server, email: str) -> None:
+def log_in(page: Page, live_server, email: str, authenticator_secret: str = "") -> None:
+    """Log in by password, then, for an account with an authenticator app, its code."""
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Password").fill(factories.PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    if authenticator_secret:
+        page.get_by_label("Code").fill(factories.totp_code(authenticator_secret))
+        page.get_by_role("button", name="Sign In").click()
     expect(page).to_have_url(f"{live_server.url}/")
 
 
@@ -70,7 +74,7 @@ def test_log_an_infusion_from_stock_and_see_the_stock_drop(page: Page, live_serv
 
 
 def test_a_clinician_sees_the_log_without_write_buttons(page: Page, live_server, clinician, log):
-    log_in(page, live_server, clinician.email)
+    log_in(page, live_server, clinician.email, clinician.authenticator_secret)
     page.get_by_role("region", name="Leo").get_by_role("link", name="Bleeds").click()
     expect(page.get_by_role("listitem").filter(has_text="Left knee")).to_be_visible()
     expect(page.get_by_role("link", name="Log a bleed")).to_have_count(0)

@@ -41,15 +41,30 @@ def test_invite_a_new_clinician_who_signs_up_then_revoke(
     doctor.goto(link)
     expect(doctor.get_by_role("heading", name="Invitation to Leo's log")).to_be_visible()
     doctor.get_by_role("link", name="Sign up to accept").click()
-    expect(doctor.get_by_label("E-mail address")).to_have_value("dr.new@clinic.example")
+    expect(doctor.get_by_label("E-mail")).to_have_value("dr.new@clinic.example")
     doctor.get_by_label("Your name").fill("Dr New")
     doctor.get_by_label("Password*", exact=True).fill("a-long-unusual-passphrase")
-    doctor.get_by_label("Password confirmation").fill("a-long-unusual-passphrase")
+    doctor.get_by_label("Password (again)").fill("a-long-unusual-passphrase")
     doctor.get_by_role("button", name="Sign up").click()
 
-    expect(doctor).to_have_url(link)  # back at the invitation, now logged in
+    # The address is checked first: the link sent to it logs in and comes back to the invitation.
+    expect(doctor.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
+    assert mail.outbox[-1].to == ["dr.new@clinic.example"]
+    doctor.goto(re.search(r"http://\S+/accounts/confirm-email/\S+/", mail.outbox[-1].body).group(0))
+    doctor.get_by_role("button", name="Confirm").click()
+    expect(doctor).to_have_url(link)
     doctor.get_by_role("button", name="Accept").click()
-    expect(doctor.get_by_role("status").filter(has_text="You can now see Leo's log as clinician")).to_be_visible()
+
+    # A clinician adds a second factor before the patient shows: an authenticator app.
+    expect(doctor.get_by_text("Clinicians add a second factor before they see patients")).to_be_visible()
+    expect(doctor).to_have_url(f"{live_server.url}/accounts/2fa/")  # not the patient's page
+    doctor.get_by_role("link", name="Activate").first.click()
+    doctor.get_by_label("Password").fill("a-long-unusual-passphrase")  # confirmed again, for a security change
+    doctor.get_by_role("button", name="Confirm").click()
+    secret = doctor.locator("#authenticator_secret").input_value()
+    doctor.get_by_label("Authenticator code").fill(factories.totp_code(secret))
+    doctor.get_by_role("button", name="Activate").click()
+    expect(doctor.get_by_role("heading", name="Recovery Codes")).to_be_visible()
 
     doctor.get_by_role("link", name="Hemolog", exact=True).click()
     expect(doctor.get_by_role("heading", name="Patients who shared their log with you")).to_be_visible()
@@ -90,7 +105,9 @@ def test_invite_a_new_clinician_who_signs_up_then_revoke(
 def test_an_existing_clinician_logs_in_from_the_link(page: Page, new_context, live_server, owner, patient):
     other_family = factories.make_user("other@example.org")
     elsewhere = factories.make_patient(owner=other_family, display_name="Mia")
-    factories.grant(factories.make_user("dr.ng@clinic.example"), elsewhere, PatientAccess.Role.CLINICIAN)
+    dr_ng = factories.make_user("dr.ng@clinic.example")
+    secret = factories.add_authenticator_app(dr_ng)
+    factories.grant(dr_ng, elsewhere, PatientAccess.Role.CLINICIAN)
     log_in(page, live_server, owner.email)
     link = invite(page, live_server, patient, "dr.ng@clinic.example")
 
@@ -100,6 +117,8 @@ def test_an_existing_clinician_logs_in_from_the_link(page: Page, new_context, li
     doctor.get_by_label("E-mail").fill("Dr.Ng@Clinic.Example")
     doctor.get_by_label("Password").fill(factories.PASSWORD)
     doctor.get_by_role("button", name="Log in").click()
+    doctor.get_by_label("Code").fill(factories.totp_code(secret))  # the second factor
+    doctor.get_by_role("button", name="Sign In").click()
     expect(doctor).to_have_url(link)
     doctor.get_by_role("button", name="Accept").click()
     expect(doctor).to_have_url(re.compile(rf"/patients/{patient.pk}/$"))

@@ -12,6 +12,7 @@ from hemolog.inventory.models import Product
 from hemolog.logbook.models import BleedEpisode
 from hemolog.patients.models import AccessEvent, PatientAccess
 from tests import factories
+from tests.conftest import log_in
 
 from .archive_helpers import IMPORT_URL, comparable, counts, download_archive, upload
 from .helpers import export_url
@@ -19,7 +20,7 @@ from .helpers import export_url
 
 def test_the_archive_round_trips_into_a_fresh_account(client, household):
     owned = archive.owned_patients(household)
-    client.force_login(household)
+    log_in(client, household)
     first = download_archive(client, owned[0])
     assert first["format"] == "hemolog-archive" and first["version"] == 1
     assert [p["display_name"] for p in first["patients"]] == ["Leo", "Mia"]
@@ -29,7 +30,7 @@ def test_the_archive_round_trips_into_a_fresh_account(client, household):
     assert mia["infusions"][1]["bleed"] == mia["bleeds"][0]["key"]
 
     newcomer = factories.make_user("new@example.org")
-    client.force_login(newcomer)
+    log_in(client, newcomer)
     response = upload(client, json.dumps(first).encode())
     assert response.status_code == 302, response.content.decode()[:2000]
     restored = archive.owned_patients(newcomer)
@@ -50,7 +51,7 @@ def test_the_archive_round_trips_into_a_fresh_account(client, household):
 
 
 def test_the_archive_export_is_recorded_once_per_patient(client, household):
-    client.force_login(household)
+    log_in(client, household)
     download_archive(client, archive.owned_patients(household)[1])
     events = AccessEvent.objects.filter(action="EXPORT").values_list("patient__display_name", "what", "user")
     assert sorted(events) == [
@@ -60,7 +61,7 @@ def test_the_archive_export_is_recorded_once_per_patient(client, household):
 
 
 def test_the_archive_page_lists_what_it_holds(client, household):
-    client.force_login(household)
+    log_in(client, household)
     response = client.get(export_url("archive_export", archive.owned_patients(household)[0]))
     assert response.status_code == 200
     html = response.content.decode()
@@ -71,7 +72,7 @@ def test_the_archive_page_lists_what_it_holds(client, household):
 def test_another_familys_patient_the_owner_cares_for_is_not_in_it(client, household, stranger):
     theirs = stranger.patient_access.get().patient
     factories.grant(household, theirs, PatientAccess.Role.CAREGIVER)
-    client.force_login(household)
+    log_in(client, household)
     data = download_archive(client, archive.owned_patients(household)[0])
     assert [p["display_name"] for p in data["patients"]] == ["Leo", "Mia"]
 
@@ -96,7 +97,7 @@ def test_an_empty_upload_is_refused(client, newcomer):
 
 
 def test_an_account_that_owns_patients_is_refused(client, good_archive, household):
-    client.force_login(household)
+    log_in(client, household)
     before = counts()
     page = client.get(IMPORT_URL)
     assert "This account owns patients already." in page.content.decode()
@@ -126,7 +127,7 @@ def test_entries_logged_by_someone_else_are_restored_as_unknown(client, househol
     logged = {b["logged_by"] for b in data["patients"][0]["bleeds"]}
     assert logged == {"account", "caregiver@example.org"}  # the factories log as the owner, as the form does
     newcomer = factories.make_user("new@example.org")
-    client.force_login(newcomer)
+    log_in(client, newcomer)
     assert upload(client, json.dumps(data).encode()).status_code == 302
     restored = archive.owned_patients(newcomer)[0]
     assert restored.bleeds.get(site="NOSE").created_by is None

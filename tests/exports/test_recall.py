@@ -212,4 +212,4 @@ def test_the_navbar_links_to_the_lookup(client_for, owner):
 def test_anonymous_is_sent_to_log_in(client):
     for url in (RECALL, RECALL_CSV):
         response = client.get(url, {"lot": "ADV-2501"})
-        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+        assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))

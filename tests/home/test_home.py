@@ -77,6 +77,7 @@ def test_what_the_home_page_shows_follows_the_log_at_once(client_for, owner, pat
 def test_a_read_only_patient_has_no_due_dose_and_no_stock_alert(client_for, owner, stranger):
     theirs = stranger.patient_access.get().patient
     factories.grant(owner, theirs, PatientAccess.Role.CLINICIAN)
+    factories.add_authenticator_app(owner)  # a clinician's account has a second factor
     factories.make_regimen(theirs, start_date=timezone.localdate() - dt.timedelta(days=10))
     factories.make_lot(theirs, vials=3, lot_number="THEIRS", expires_on=timezone.localdate() + dt.timedelta(days=3))
     mine = factories.make_patient(owner=owner, display_name="Mine")

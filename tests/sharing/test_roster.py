@@ -20,7 +20,9 @@ ROSTER = "/roster/"
 
 @pytest.fixture
 def doctor(db):
-    return factories.make_user("dr.ng@clinic.example", first_name="Dr Ng")
+    user = factories.make_user("dr.ng@clinic.example", first_name="Dr Ng")
+    factories.add_authenticator_app(user)
+    return user
 
 
 def shared_patient(doctor, name: str, **fields):
@@ -213,6 +215,7 @@ def test_only_patients_shared_as_clinician_are_listed(client_for, owner, clinici
     # The owner's own child is not on a roster; the clinician's is.
     theirs = stranger.patient_access.get().patient
     factories.grant(owner, theirs, Role.CLINICIAN)
+    factories.add_authenticator_app(owner)  # a clinician's account has a second factor
     names = [row.patient.display_name for row in client_for(owner).get(ROSTER).context["rows"]]
     assert names == ["Stranger's child"]
     assert [row.patient.display_name for row in client_for(clinician).get(ROSTER).context["rows"]] == ["Leo"]
