@@ -1,5 +1,3 @@
-import json
-
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, OuterRef, Subquery
@@ -133,7 +131,7 @@ def _bleed_form_page(request, ctx, form, bleed=None) -> HttpResponse:
             "ctx": ctx,
             "patient": ctx.patient,
             "bleed": bleed,
-            "midline_sites": json.dumps([str(site) for site in MIDLINE_SITES]),
+            "midline_sites": [str(site) for site in MIDLINE_SITES],
         },
     )
 
