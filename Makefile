@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test lint format install migrate seed chromium clean
+.PHONY: run test lint format install migrate seed chromium clean audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,5 +47,15 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# pip-audit over the pinned requirements, from its own venv (.ci/audit.py says when the service is unreachable).
+AUDIT_VENV := .venv-audit
+$(AUDIT_VENV)/.installed: requirements-audit.txt
+	$(PYTHON) -m venv $(AUDIT_VENV)
+	$(AUDIT_VENV)/bin/pip install --quiet -r requirements-audit.txt
+	touch $@
+
+audit: $(AUDIT_VENV)/.installed
+	$(AUDIT_VENV)/bin/python .ci/audit.py
+
 clean:
-	rm -rf $(VENV) db.sqlite3 .test-db.sqlite3 staticfiles .pytest_cache
+	rm -rf $(VENV) $(AUDIT_VENV) db.sqlite3 .test-db.sqlite3 staticfiles .pytest_cache
