@@ -40,7 +40,7 @@ ROW = re.compile(
 def test_bench_times_every_daily_page_and_leaves_nothing_behind(db):
     patients, infusions = Patient.objects.count(), Infusion.objects.count()
     out = io.StringIO()
-    call_command("bench", runs=1, stdout=out)
+    call_command("bench", runs=1, restore_rows=3000, stdout=out)
     report = out.getvalue()
     assert re.search(r"Seeded (19|20)\d\d infusions and 300 bleeds over 10 years, and 200 roster patients", report)
     rows = {m["page"]: m for m in ROW.finditer(report)}
@@ -71,6 +71,9 @@ def test_bench_times_every_daily_page_and_leaves_nothing_behind(db):
     for page in ("patient page", "new-infusion form", "bleed list, first page", "infusion list, first page"):
         assert int(rows[page]["queries"]) < int(rows[f"{page}, cold"]["queries"]), page
     assert "Over the goal:" in report
+    # The family's archive (ten years: more rows than asked for here) restored once.
+    restore = re.search(r"Archive restore: ([\d,]+) rows \(([\d.]+) MB\) in ([\d.]+) s", report)
+    assert restore and int(restore[1].replace(",", "")) > 3000 and float(restore[2]) > 0.5
     # Everything was rolled back.
     assert (Patient.objects.count(), Infusion.objects.count()) == (patients, infusions)
     assert not User.objects.filter(email__endswith="@bench.invalid").exists()

@@ -141,7 +141,7 @@ BAD_FILES = {
     ),
     "a ledger line that changes nothing": (
         lambda data: broken(data, set_in((*MIA, "lots", 0, "ledger", 1, "vials"), 0)),
-        "lot 1, ledger line 2: Constraint “movement_not_zero” is violated.",
+        "lot 1, ledger line 2: “vials”: a ledger line moves at least one vial in or out.",
     ),
     # What only an archive can get wrong.
     "a key used twice": (
@@ -224,3 +224,30 @@ def test_no_value_of_any_type_anywhere_breaks_the_import(good_archive, newcomer)
 
 class _Rollback(Exception):
     pass
+
+
+def test_an_archive_of_more_rows_than_one_restore_writes_is_refused_before_any_is_checked(
+    client, good_archive, newcomer
+):
+    """A 20 MB file of tens of thousands of bleeds ran past the worker's time-out."""
+    data = copy.deepcopy(good_archive)
+    first = data["patients"][0]
+    bleed = first["bleeds"][0]
+    already = archive.count_rows(data)
+    first["bleeds"] += [{**bleed, "key": f"extra-{n}"} for n in range(archive.MAX_ROWS - already + 1)]
+    assert archive.count_rows(data) == archive.MAX_ROWS + 1
+    before = counts()
+    response = upload(client, json.dumps(data).encode())
+    assert response.status_code == 422
+    assert "This archive holds 30,001 entries; Hemolog restores at most 30,000 at once." in response.content.decode()
+    assert counts() == before
+
+
+def test_the_rows_are_counted_as_the_restore_writes_them(good_archive):
+    data = copy.deepcopy(good_archive)
+    patient = data["patients"][0]
+    patient.update(weights=[{}] * 2, regimens=[{}], bleeds=[{}] * 3, infusions=[{}] * 4, own_products=[])
+    patient["lots"] = [{"ledger": [{}] * 5}, {"ledger": []}]
+    data["patients"] = [patient, "not a patient", {"bleeds": "not a list"}]
+    # The first patient: itself, 2 + 1 + 3 + 4 + 0, two lots and five ledger lines; the third: itself.
+    assert archive.count_rows(data) == 1 + 10 + 2 + 5 + 1

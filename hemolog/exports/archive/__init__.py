@@ -26,16 +26,18 @@ which the archive must agree with.
 """
 
 from .export import archive_json, build_archive, owned_patients
-from .restore import ArchiveError, read_archive, restore_archive
+from .restore import MAX_ROWS, ArchiveError, count_rows, read_archive, restore_archive
 from .schema import FORMAT, VERSION, Archive
 
 __all__ = [
     "FORMAT",
+    "MAX_ROWS",
     "VERSION",
     "Archive",
     "ArchiveError",
     "archive_json",
     "build_archive",
+    "count_rows",
     "owned_patients",
     "read_archive",
     "restore_archive",

@@ -39,6 +39,13 @@ from .export import owned_patients
 from .restore_log import LogRestore, stamp
 
 MAX_ERRORS = 8
+# The most rows (weights, regimens, bleeds, infusions, lots, ledger lines) one
+# restore writes. Each takes 0.3-0.45 ms on PostgreSQL (docs/speed.md), so the
+# largest restore ends in about 13 s, inside a worker's 30 s time-out; ten
+# years of a dozen patients' logs is about 15,000. Without this, a 20 MB file
+# of 64,000 bleeds ran past the time-out.
+MAX_ROWS = 30_000
+LOG_LISTS = ("weights", "regimens", "bleeds", "infusions", "lots", "own_products")
 
 
 class ArchiveError(Exception):
@@ -65,10 +72,11 @@ class Problems:
             for message in messages:
                 self.add(where, message if name == NON_FIELD_ERRORS else f"“{name}”: {message}")
 
-    def of_model(self, instance: models.Model, where: str, exclude: tuple[str, ...]) -> None:
-        """The model's own rules: choices, lengths, ranges, its constraints."""
+    def of_model(self, instance: models.Model, where: str, exclude: tuple[str, ...], constraints: bool = True) -> None:
+        """The model's own rules: choices, lengths, ranges, its constraints
+        (unless the caller checks those itself: Django checks each with a query)."""
         try:
-            instance.full_clean(exclude=exclude, validate_unique=False)
+            instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=constraints)
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 text = " ".join(messages)
@@ -93,10 +101,37 @@ def read_archive(raw: bytes) -> schema.Archive:
         raise ArchiveError(
             [f"This archive has format version {data.get('version')!r}; this Hemolog reads version {schema.VERSION}."]
         )
+    rows = count_rows(data)
+    if rows > MAX_ROWS:
+        raise ArchiveError(
+            [
+                f"This archive holds {rows:,} entries; Hemolog restores at most {MAX_ROWS:,} at once. "
+                "Export each patient's log as CSV and import them one by one, or ask the treatment "
+                "centre's administrator."
+            ]
+        )
     try:
         return schema.Archive.model_validate(data)
     except SchemaError as error:
         raise ArchiveError(schema.problems(error, data)[:MAX_ERRORS]) from None
+
+
+def count_rows(data: dict) -> int:
+    """The rows the archive would write, counted before its shape is checked
+    (a list where the format has one; anything else is the schema's to refuse)."""
+
+    def length(value) -> int:
+        return len(value) if isinstance(value, list) else 0
+
+    patients = data.get("patients")
+    total = 0
+    for patient in patients if isinstance(patients, list) else []:
+        if not isinstance(patient, dict):
+            continue
+        total += 1 + sum(length(patient.get(name)) for name in LOG_LISTS)
+        lots = patient.get("lots") if isinstance(patient.get("lots"), list) else []
+        total += sum(length(lot.get("ledger")) for lot in lots if isinstance(lot, dict))
+    return total
 
 
 def _refuse_constant(name: str):
