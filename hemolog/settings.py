@@ -190,6 +190,9 @@ ACCOUNT_SESSION_REMEMBER = None  # the person chooses: "Keep me signed in on thi
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 # Re-authentication before sharing, deleting a patient or exporting an archive.
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60
+# By the password or the second factor; not by a code e-mailed (the mailbox
+# is what an attacker who took over the e-mail has).
+ACCOUNT_REAUTHENTICATION_METHODS = ["password", "mfa"]
 # Rates are "count/period/per". The 6th wrong password for one address in 15
 # minutes is refused, even a right one, until the 15 minutes have passed (or
 # a password reset); 20 a minute from one client address (OWASP ASVS 4.0.3

@@ -30,3 +30,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Serve static files from the app folders without collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# The test server is http://localhost: passkeys (WebAuthn) from that origin.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
