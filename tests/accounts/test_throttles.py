@@ -3,6 +3,7 @@
 import datetime as dt
 import http.cookiejar
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -13,9 +14,12 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from django.core import mail
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 
+from hemolog.accounts.models import User
 from tests import factories
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,8 +49,6 @@ def test_the_sixth_wrong_password_is_refused_even_when_right_until_the_time_has_
 
 def test_the_throttle_counts_per_address_not_per_browser(owner, caregiver):
     """Each try from a fresh client (no cookies kept) still counts."""
-    from django.test import Client
-
     for _ in range(5):
         log_in(Client(), owner.email, "wrong-password")
     assert TOO_MANY in log_in(Client(), owner.email, factories.PASSWORD).content.decode()
@@ -63,8 +65,6 @@ def test_a_successful_log_in_does_not_reset_the_count_of_an_attacker(client, own
 
 
 def fresh_client():
-    from django.test import Client
-
     return Client()
 
 
@@ -153,3 +153,33 @@ def test_the_throttle_holds_when_the_tries_alternate_between_two_server_processe
         page, url = browser.log_in(server, "parent@example.org", factories.PASSWORD)
         assert TOO_MANY in page
         assert url.endswith("/accounts/login/")
+
+
+def test_a_password_reset_ends_the_wait(client, owner):
+    for _ in range(5):
+        log_in(client, owner.email, "wrong-password")
+    assert TOO_MANY in log_in(client, owner.email, factories.PASSWORD).content.decode()
+    client.post(reverse("account_reset_password"), {"email": owner.email})
+    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+/)", mail.outbox[-1].body).group(1)
+    form_page = client.get(link, follow=True)
+    new = {"password1": "a-new-long-passphrase", "password2": "a-new-long-passphrase"}
+    assert client.post(form_page.redirect_chain[-1][0], new).status_code == 302
+    assert log_in(client, owner.email, "a-new-long-passphrase").status_code == 302
+
+
+def test_reset_e_mails_for_one_address_are_limited(client, owner):
+    for _ in range(3):
+        assert client.post(reverse("account_reset_password"), {"email": owner.email}).status_code == 302
+    refused = client.post(reverse("account_reset_password"), {"email": owner.email})
+    assert refused.status_code == 429
+    assert "Too many tries" in refused.content.decode()
+    assert len(mail.outbox) == 3
+
+
+def test_sign_ups_from_one_address_are_limited(db):
+    data = {"first_name": "N", "time_zone": "UTC", "password1": "a-long-passphrase", "password2": "a-long-passphrase"}
+    for n in range(10):
+        Client().post(reverse("account_signup"), {**data, "email": f"new{n}@example.org"})
+    response = Client().post(reverse("account_signup"), {**data, "email": "one.more@example.org"})
+    assert response.status_code == 429
+    assert User.objects.count() == 10
