@@ -46,6 +46,12 @@ class User(AbstractUser):
     username = None
     email = models.EmailField("e-mail address", unique=True)
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    # Kept by hemolog.patients (second_factor.refresh) whenever an access or an
+    # authenticator of the user changes: whether any access is a clinician's,
+    # and whether an authenticator app or a passkey is set up. Every request
+    # reads this row anyway, so the second-factor rule costs no query.
+    is_clinician = models.BooleanField(default=False, editable=False)
+    second_factor_set_up = models.BooleanField(default=False, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -74,11 +80,11 @@ def has_verified_address(user, email: str) -> bool:
     return EmailAddress.objects.filter(user=user, email__iexact=email.strip(), verified=True).exists()
 
 
-def has_second_factor(user) -> bool:
-    """Whether ``user`` has an authenticator app (TOTP) or a passkey set up
+def has_second_factor(user_id: int) -> bool:
+    """Whether the user has an authenticator app (TOTP) or a passkey set up
     (recovery codes alone are a way back, not a factor)."""
     return Authenticator.objects.filter(
-        user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+        user_id=user_id, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
     ).exists()
 
 

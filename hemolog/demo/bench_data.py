@@ -25,6 +25,7 @@ from django.utils import timezone
 from hemolog.accounts.models import User, add_authenticator_app, mark_verified
 from hemolog.inventory.models import Product, StockLot, StockMovement
 from hemolog.logbook.models import BleedEpisode, GivenBy, Infusion, Reason, Regimen
+from hemolog.patients import second_factor
 from hemolog.patients.models import Patient, PatientAccess, WeightMeasurement
 
 YEARS = 10
@@ -73,6 +74,7 @@ def seed(now: dt.datetime | None = None) -> BenchData:
             *(PatientAccess(user=clinician, patient=p, role=PatientAccess.Role.CLINICIAN) for p in roster),
         ]
     )
+    second_factor.refresh(clinician.pk)  # bulk_create sends no signal
     return BenchData(parent, patient, clinician, roster)
 
 

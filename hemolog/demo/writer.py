@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from hemolog.accounts.models import User, mark_verified
 from hemolog.inventory.models import StockLot, StockMovement
 from hemolog.logbook.models import BleedEpisode, Infusion, Regimen
+from hemolog.patients import second_factor
 from hemolog.patients.models import Patient, PatientAccess, WeightMeasurement
 
 BATCH_SIZE = 2000
@@ -77,5 +78,7 @@ class BulkWriter:
                 model.objects.bulk_create(rows, batch_size=BATCH_SIZE)
                 if model is User:
                     mark_verified(*rows)
+                if model is PatientAccess:  # bulk_create sends no signal
+                    second_factor.refresh(*(access.user_id for access in rows))
         self.saved += self.pending.counts()
         self.pending = Records()

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
-from hemolog.accounts.models import has_second_factor
-
 from . import second_factor
 from .audit import record_view
 from .models import Patient, PatientAccess
@@ -48,7 +46,7 @@ def access_patient(
         access = PatientAccess.objects.select_related("patient").get(user_id=user.pk, patient_id=patient_id)
     except PatientAccess.DoesNotExist:
         raise Http404("No such patient.") from None
-    if access.role == PatientAccess.Role.CLINICIAN and second_factor.required() and not has_second_factor(user):
+    if access.role == PatientAccess.Role.CLINICIAN and second_factor.required() and not user.second_factor_set_up:
         raise second_factor.SecondFactorRequired
     if owner and not access.is_owner:
         raise PermissionDenied("Only the patient's owner can do this.")

@@ -1,13 +1,17 @@
 """A clinician sees other families' children's logs: no patient data shows
 until their account has a second factor (an authenticator app or a passkey,
-django-allauth's MFA). ``HEMOLOG_CLINICIANS_NEED_SECOND_FACTOR=0`` turns the
-requirement off, e.g. on a closed hospital network with its own sign-in.
+django-allauth's MFA), and their session idles out after 30 minutes even if
+"keep me signed in" was ticked. ``HEMOLOG_CLINICIANS_NEED_SECOND_FACTOR=0``
+turns the second-factor requirement off, e.g. on a closed hospital network.
 
-Two checks. :class:`SecondFactorMiddleware` sends such a clinician from every
-page outside the account pages to set one up; whether they need to is kept in
-the session (worked out at log-in, again when an access changes or a factor is removed).
-:func:`hemolog.patients.access.access_patient` asks the database itself for a
-clinician's access, so another phone's session cannot show a patient either.
+Whether a user is a clinician and has a second factor is kept on their user
+row (``User.is_clinician``, ``User.second_factor_set_up``), which every
+request reads anyway: :func:`refresh` works both out again whenever one of
+their accesses or authenticators is saved or deleted (signals.py), from any
+session, phone or server, so no request needs a query of its own to know.
+:class:`SecondFactorMiddleware` sends such a clinician from every page
+outside the account pages to set one up, and
+:func:`hemolog.patients.access.access_patient` refuses their access too.
 """
 
 from __future__ import annotations
@@ -17,11 +21,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 
-from hemolog.accounts.models import has_second_factor
+from hemolog.accounts.middleware import IDLE_LIMIT
+from hemolog.accounts.models import User, has_second_factor
 
 from .models import PatientAccess
 
-SESSION_KEY = "second_factor_due"
 # The pages a clinician still reaches: the account (where the factor is set
 # up), invitations, and the health check.
 OPEN_PATHS = ("/accounts/", "/invitations/", "/healthz/")
@@ -38,30 +42,23 @@ def required() -> bool:
     return settings.HEMOLOG_CLINICIANS_NEED_SECOND_FACTOR
 
 
+def refresh(*user_ids: int) -> None:
+    """Work out and store each user's two flags from their accesses and authenticators."""
+    for user_id in set(user_ids):
+        User.objects.filter(pk=user_id).update(
+            is_clinician=PatientAccess.objects.filter(user_id=user_id, role=PatientAccess.Role.CLINICIAN).exists(),
+            second_factor_set_up=has_second_factor(user_id),
+        )
+
+
+def refresh_on_change(sender, instance, **kwargs) -> None:
+    """A receiver for PatientAccess and allauth's Authenticator (signals.py)."""
+    refresh(instance.user_id)
+
+
 def lacks_second_factor(user) -> bool:
-    """A clinician of any patient, with no second factor."""
-    is_clinician = PatientAccess.objects.filter(user=user, role=PatientAccess.Role.CLINICIAN).exists()
-    return is_clinician and not has_second_factor(user)
-
-
-def forget(request) -> None:
-    """Work it out again on the next request (an access or a factor changed)."""
-    session = getattr(request, "session", None)
-    if session is not None:
-        session.pop(SESSION_KEY, None)
-
-
-def forget_on_signal(sender, request=None, **kwargs) -> None:
-    """A factor was removed (django-allauth's signal)."""
-    if request is not None:
-        forget(request)
-
-
-def work_out_at_log_in(sender, request, user, **kwargs) -> None:
-    """Worked out once per log-in (connected in signals.py), not on a page."""
-    session = getattr(request, "session", None)
-    if session is not None and required():
-        session[SESSION_KEY] = lacks_second_factor(user)
+    """A clinician of any patient, with no second factor (read from the user row)."""
+    return bool(user.is_clinician) and not user.second_factor_set_up
 
 
 def enrolment(request):
@@ -74,24 +71,21 @@ class SecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if self.due(request):
-            return enrolment(request)
-        return self.get_response(request)
-
-    @staticmethod
-    def due(request) -> bool:
-        """Only "not due" is kept in the session: until the factor is set up,
-        each page outside the account asks the database again (two small queries)."""
         user = request.user
-        if not required() or not user.is_authenticated or request.path_info.startswith(OPEN_PATHS):
-            return False
-        if request.session.get(SESSION_KEY) is False:
-            return False
-        due = request.session[SESSION_KEY] = lacks_second_factor(user)
-        return due
+        if user.is_authenticated and user.is_clinician:
+            idle_out_as_a_clinician(request.session)
+            if required() and not user.second_factor_set_up and not request.path_info.startswith(OPEN_PATHS):
+                return enrolment(request)
+        return self.get_response(request)
 
     def process_exception(self, request, exception):
         if isinstance(exception, SecondFactorRequired):
-            forget(request)
             return enrolment(request)
         return None
+
+
+def idle_out_as_a_clinician(session) -> None:
+    """ "Keep me signed in" does not lengthen a clinician's idle time-out
+    (hemolog.accounts.middleware), whenever they became one."""
+    if session.get(IDLE_LIMIT, 0) > settings.SESSION_IDLE_SECONDS:
+        session[IDLE_LIMIT] = settings.SESSION_IDLE_SECONDS

@@ -17,7 +17,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hemolog.accounts.reauthentication import confirm_identity_to_change
-from hemolog.patients import second_factor
 from hemolog.patients.access import PatientContext, access_patient
 from hemolog.patients.models import Patient, PatientAccess
 
@@ -218,7 +217,6 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     except services.InvitationUnusable:
         found.refresh_from_db()
         return _unusable(request, found)
-    second_factor.forget(request)  # a clinician now: a second factor may be due
     name, role = found.patient.display_name, acceptance.access.get_role_display().lower()
     if acceptance.previous_role is None:
         messages.success(request, f"You can now see {name}'s log as {role}.")

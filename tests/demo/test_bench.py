@@ -72,7 +72,7 @@ def test_bench_times_every_daily_page_and_leaves_nothing_behind(db):
         assert int(rows[page]["queries"]) < int(rows[f"{page}, cold"]["queries"]), page
     assert "Over the goal:" in report
     # The family's archive (ten years: more rows than asked for here) restored once.
-    restore = re.search(r"Archive restore: ([\d,]+) rows \(([\d.]+) MB\) in ([\d.]+) s", report)
+    restore = re.search(r"Archive restore: ([\d,]+) rows \(([\d.]+) MB\) in ([\d.]+) s, 50 patients and 500", report)
     assert restore and int(restore[1].replace(",", "")) > 3000 and float(restore[2]) > 0.5
     # Everything was rolled back.
     assert (Patient.objects.count(), Infusion.objects.count()) == (patients, infusions)

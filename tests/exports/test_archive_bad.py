@@ -251,3 +251,37 @@ def test_the_rows_are_counted_as_the_restore_writes_them(good_archive):
     data["patients"] = [patient, "not a patient", {"bleeds": "not a list"}]
     # The first patient: itself, 2 + 1 + 3 + 4 + 0, two lots and five ledger lines; the third: itself.
     assert archive.count_rows(data) == 1 + 10 + 2 + 5 + 1
+
+
+@pytest.mark.parametrize(
+    ("what", "grow", "message"),
+    [
+        (
+            "patients",
+            lambda data: data["patients"].extend(
+                [data["patients"][0]] * (archive.MAX_PATIENTS + 1 - len(data["patients"]))
+            ),
+            "This archive holds 51 patients; Hemolog restores at most 50 at once.",
+        ),
+        (
+            "regimens",
+            lambda data: data["patients"][0]["regimens"].extend(
+                [data["patients"][0]["regimens"][0]] * (archive.MAX_REGIMENS + 1 - total_regimens(data))
+            ),
+            "This archive holds 501 regimens; Hemolog restores at most 500 at once.",
+        ),
+    ],
+)
+def test_too_many_of_the_costly_rows_is_refused_at_once(client, good_archive, newcomer, what, grow, message):
+    """30,000 one-day regimens (each checked against the others) took three minutes."""
+    data = copy.deepcopy(good_archive)
+    grow(data)
+    before = counts()
+    response = upload(client, json.dumps(data).encode())
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    assert counts() == before
+
+
+def total_regimens(data) -> int:
+    return sum(len(patient["regimens"]) for patient in data["patients"])

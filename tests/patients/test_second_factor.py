@@ -2,11 +2,12 @@
 (hemolog/patients/second_factor.py); families are not asked."""
 
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from hemolog.patients.models import PatientAccess
 from tests import factories
+from tests.conftest import log_in
 
 
 @pytest.fixture
@@ -84,3 +85,46 @@ def test_a_clinician_with_a_second_factor_is_asked_for_the_code_at_log_in(client
     response = client.post(reverse("mfa_authenticate"), {"code": factories.totp_code(clinician.authenticator_secret)})
     assert response.status_code == 302
     assert client.get(reverse("patients:detail", kwargs={"patient_id": patient.pk})).status_code == 200
+
+
+def two_sessions(user):
+    """The same account logged in on two phones."""
+    phones = Client(), Client()
+    for phone in phones:
+        log_in(phone, user)
+    return phones
+
+
+def test_accepting_as_clinician_on_one_phone_is_enforced_on_the_other_at_once(owner, log):
+    """Every page of the other phone's session, the ones that list patients
+    without the access helper included (home, roster, lot recall)."""
+    doctor = factories.make_user("dr.two@clinic.example")
+    phone_a, phone_b = two_sessions(doctor)
+    assert phone_a.get("/").status_code == 200
+    token = factories.make_invitation(log, doctor.email, PatientAccess.Role.CLINICIAN, invited_by=owner).token
+    assert phone_b.post(reverse("sharing:invitation_accept", kwargs={"token": token})).status_code == 302
+    for url in ("/", reverse("sharing:roster"), reverse("exports:recall") + "?lot=A1234"):
+        response = phone_a.get(url)
+        assert response.status_code == 302 and response["Location"] == reverse("mfa_index"), url
+
+
+def test_turning_the_app_off_on_one_phone_hides_the_patients_on_the_other(clinician, log):
+    phone_a, phone_b = two_sessions(clinician)
+    assert "Leo" in phone_a.get(reverse("sharing:roster")).content.decode()
+    assert phone_b.post(reverse("mfa_deactivate_totp")).status_code == 302
+    response = phone_a.get(reverse("sharing:roster"))
+    assert response.status_code == 302 and response["Location"] == reverse("mfa_index")
+
+
+def test_a_family_member_who_becomes_a_clinician_idles_out_after_30_minutes(caregiver, owner, log):
+    """They ticked "keep me signed in" as a parent; once a clinician, their next page shortens it."""
+    client = Client()
+    response = client.post(
+        reverse("account_login"), {"login": caregiver.email, "password": factories.PASSWORD, "remember": "on"}
+    )
+    assert response.status_code == 302 and client.session["idle_limit"] == 14 * 24 * 3600
+    other_family = factories.make_patient(owner=owner, display_name="Mia")
+    factories.grant(caregiver, other_family, PatientAccess.Role.CLINICIAN)
+    factories.add_authenticator_app(caregiver)
+    client.get("/")
+    assert client.session["idle_limit"] == 30 * 60

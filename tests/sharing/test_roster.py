@@ -237,6 +237,8 @@ def test_a_family_home_is_unchanged_but_links_to_a_roster(client_for, owner, pat
     assert "Clinician roster" not in html
     assert reverse("logbook:bleed_create", kwargs={"patient_id": patient.pk}) in html
     factories.grant(owner, stranger.patient_access.get().patient, Role.CLINICIAN)
+    assert client.get("/")["Location"] == reverse("mfa_index")  # a clinician now: a second factor first
+    factories.add_authenticator_app(owner)
     html = client.get("/").content.decode()
     assert "Clinician roster: 1 patient shared with you" in html and 'href="/roster/"' in html
     assert reverse("logbook:bleed_create", kwargs={"patient_id": patient.pk}) in html

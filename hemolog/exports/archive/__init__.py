@@ -26,11 +26,14 @@ which the archive must agree with.
 """
 
 from .export import archive_json, build_archive, owned_patients
-from .restore import MAX_ROWS, ArchiveError, count_rows, read_archive, restore_archive
+from .restore import ArchiveError, read_archive, restore_archive
 from .schema import FORMAT, VERSION, Archive
+from .size import MAX_PATIENTS, MAX_REGIMENS, MAX_ROWS, count_rows
 
 __all__ = [
     "FORMAT",
+    "MAX_PATIENTS",
+    "MAX_REGIMENS",
     "MAX_ROWS",
     "VERSION",
     "Archive",

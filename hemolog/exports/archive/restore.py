@@ -37,15 +37,9 @@ from hemolog.patients.models import Patient, PatientAccess, WeightMeasurement
 from . import schema
 from .export import owned_patients
 from .restore_log import LogRestore, stamp
+from .size import size_problem
 
 MAX_ERRORS = 8
-# The most rows (weights, regimens, bleeds, infusions, lots, ledger lines) one
-# restore writes. Each takes 0.3-0.45 ms on PostgreSQL (docs/speed.md), so the
-# largest restore ends in about 13 s, inside a worker's 30 s time-out; ten
-# years of a dozen patients' logs is about 15,000. Without this, a 20 MB file
-# of 64,000 bleeds ran past the time-out.
-MAX_ROWS = 30_000
-LOG_LISTS = ("weights", "regimens", "bleeds", "infusions", "lots", "own_products")
 
 
 class ArchiveError(Exception):
@@ -101,37 +95,12 @@ def read_archive(raw: bytes) -> schema.Archive:
         raise ArchiveError(
             [f"This archive has format version {data.get('version')!r}; this Hemolog reads version {schema.VERSION}."]
         )
-    rows = count_rows(data)
-    if rows > MAX_ROWS:
-        raise ArchiveError(
-            [
-                f"This archive holds {rows:,} entries; Hemolog restores at most {MAX_ROWS:,} at once. "
-                "Export each patient's log as CSV and import them one by one, or ask the treatment "
-                "centre's administrator."
-            ]
-        )
+    if too_big := size_problem(data):
+        raise ArchiveError([too_big])
     try:
         return schema.Archive.model_validate(data)
     except SchemaError as error:
         raise ArchiveError(schema.problems(error, data)[:MAX_ERRORS]) from None
-
-
-def count_rows(data: dict) -> int:
-    """The rows the archive would write, counted before its shape is checked
-    (a list where the format has one; anything else is the schema's to refuse)."""
-
-    def length(value) -> int:
-        return len(value) if isinstance(value, list) else 0
-
-    patients = data.get("patients")
-    total = 0
-    for patient in patients if isinstance(patients, list) else []:
-        if not isinstance(patient, dict):
-            continue
-        total += 1 + sum(length(patient.get(name)) for name in LOG_LISTS)
-        lots = patient.get("lots") if isinstance(patient.get("lots"), list) else []
-        total += sum(length(lot.get("ledger")) for lot in lots if isinstance(lot, dict))
-    return total
 
 
 def _refuse_constant(name: str):

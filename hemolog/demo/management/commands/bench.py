@@ -22,7 +22,7 @@ from django.test import Client, override_settings
 from hemolog.core.caching import values_cache
 from hemolog.demo import bench, bench_data
 from hemolog.demo.bench_restore import time_restore
-from hemolog.exports.archive import MAX_ROWS
+from hemolog.exports.archive import MAX_PATIENTS, MAX_REGIMENS, MAX_ROWS
 from hemolog.inventory.models import Product
 from hemolog.logbook.models import BleedEpisode, Infusion
 
@@ -83,6 +83,7 @@ class Command(BaseCommand):
         bench.report(results, self.stdout.write)
         timing = time_restore(data, restore_rows)
         self.stdout.write(
-            f"Archive restore: {timing.rows:,} rows ({timing.megabytes:.1f} MB) in {timing.seconds:.1f} s "
-            f"(at most {MAX_ROWS:,} rows are accepted; a worker times out at 30 s)."
+            f"Archive restore: {timing.rows:,} rows ({timing.megabytes:.1f} MB) in {timing.seconds:.1f} s, "
+            f"{MAX_PATIENTS} patients and {MAX_REGIMENS} regimens among them (the most accepted: "
+            f"{MAX_ROWS:,} rows; a worker times out at 30 s)."
         )
