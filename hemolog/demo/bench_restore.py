@@ -73,8 +73,6 @@ def _add_patients_with_regimens(content: dict) -> None:
                 "bleeds": [],
                 "lots": [],
                 "infusions": [],
-                "regimens": [
-                    {**template, "start_date": day.isoformat(), "end_date": day.isoformat()} for day in days
-                ],
+                "regimens": [{**template, "start_date": day.isoformat(), "end_date": day.isoformat()} for day in days],
             }
         )
