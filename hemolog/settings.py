@@ -171,10 +171,9 @@ LOGOUT_REDIRECT_URL = "account_login"
 # verified before the first log-in; the same answer whether an address has an
 # account or not (the owner is e-mailed instead); throttles kept in the shared
 # cache, so every worker and server counts the same tries.
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+# allauth's backend only: no other way to log in around its verification,
+# throttles and second factor (there is no Django admin).
+AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
 ACCOUNT_FORMS = {"login": "hemolog.accounts.forms.LoginForm", "signup": "hemolog.accounts.forms.SignUpForm"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
