@@ -2,7 +2,7 @@ from django import forms
 
 from hemolog.patients.models import Patient, PatientAccess
 
-from .services import ROLE_RANK, invitation_limit_reached
+from .services import ROLE_RANK
 
 Role = PatientAccess.Role
 
@@ -23,18 +23,15 @@ class InvitationForm(forms.Form):
     # No default: a wrong role is a real mistake (a clinician who can edit the log).
     role = forms.ChoiceField(label="What they may do", choices=ROLE_CHOICES, widget=forms.RadioSelect)
 
-    def __init__(self, *args, patient: Patient, sender, **kwargs):
+    def __init__(self, *args, patient: Patient, **kwargs):
         super().__init__(*args, **kwargs)
         self.patient = patient
-        self.sender = sender
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        if limit := invitation_limit_reached(self.sender):
-            raise forms.ValidationError(limit)
         email, role = cleaned.get("email"), cleaned.get("role")
         if email and role:
             existing = (

@@ -48,6 +48,10 @@ class InvitationUnusable(Exception):
     """The invitation was accepted, cancelled or expired in the meantime."""
 
 
+class TooManyInvitations(Exception):
+    """The user has sent as many invitation e-mails as the limits allow; the message says so."""
+
+
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
@@ -69,11 +73,17 @@ def create_invitation(
 ) -> NewInvitation:
     """A new single-use invitation, valid for ``settings.INVITATION_EXPIRY_DAYS``.
     An open invitation of the same patient to the same address is cancelled:
-    the newest link is the one that works."""
+    the newest link is the one that works. Raises :class:`TooManyInvitations`
+    when ``invited_by`` has sent as many as ``settings.INVITATION_EMAIL_RATE`` allows."""
     now = now or timezone.now()
     email = email.strip().lower()
     token = secrets.token_urlsafe(TOKEN_BYTES)
     with transaction.atomic():
+        if invited_by is not None:
+            # Counted under a lock of the sender's row: two posts at once can't both slip under the limit.
+            User.objects.select_for_update().filter(pk=invited_by.pk).first()
+            if limit := invitation_limit_reached(invited_by, now):
+                raise TooManyInvitations(limit)
         _lock_patient(patient.pk)
         Invitation.objects.open().filter(patient=patient, email=email).update(cancelled_at=now)
         invitation = Invitation.objects.create(

@@ -40,11 +40,15 @@ def manage(request: HttpRequest, patient_id: int) -> HttpResponse:
     ctx = access_patient(request, patient_id, owner=True)
     confirm_identity_to_change(request)
     data = request.POST if request.method == "POST" else None
-    form = InvitationForm(data, patient=ctx.patient, sender=request.user)
+    form = InvitationForm(data, patient=ctx.patient)
     if form.is_valid():
-        new = services.create_invitation(
-            ctx.patient, form.cleaned_data["email"], form.cleaned_data["role"], invited_by=request.user
-        )
+        try:
+            new = services.create_invitation(
+                ctx.patient, form.cleaned_data["email"], form.cleaned_data["role"], invited_by=request.user
+            )
+        except services.TooManyInvitations as limit:
+            form.add_error(None, str(limit))
+            return render(request, "sharing/manage.html", _manage_context(request, ctx, form))
         link = request.build_absolute_uri(reverse("sharing:invitation", kwargs={"token": new.token}))
         request.session[NEW_LINK_SESSION_KEY] = {
             "patient_id": ctx.patient.pk,
