@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from contextvars import ContextVar
 from decimal import Decimal
 
 from django.conf import settings
@@ -12,6 +13,8 @@ from hemolog.core.caching import values_cache
 from hemolog.core.numbers import amount
 
 WEIGHTS_SECONDS = 60 * 60 * 24
+# The patients whose delete() is running in this thread or task (Patient.log_changed).
+_BEING_DELETED: ContextVar[frozenset[int]] = ContextVar("patients_being_deleted", default=frozenset())
 
 
 class HemophiliaType(models.TextChoices):
@@ -126,8 +129,19 @@ class Patient(models.Model):
 
     @classmethod
     def log_changed(cls, patient_id: int) -> None:
-        """Mark the patient's log as changed (invalidates cached charts)."""
+        """Mark the patient's log as changed (invalidates cached charts); not
+        while the patient itself is being deleted, when every cascaded row
+        would otherwise update a row about to go."""
+        if patient_id in _BEING_DELETED.get():
+            return
         cls.objects.filter(pk=patient_id).update(data_version=models.F("data_version") + 1)
+
+    def delete(self, *args, **kwargs):
+        token = _BEING_DELETED.set(_BEING_DELETED.get() | {self.pk})
+        try:
+            return super().delete(*args, **kwargs)
+        finally:
+            _BEING_DELETED.reset(token)
 
     def weight_history(self) -> WeightHistory[Decimal]:
         """The weights, read in one query, to ask for the weight on many days."""

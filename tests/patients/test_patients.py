@@ -1,5 +1,7 @@
 from decimal import Decimal
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -65,6 +67,29 @@ def test_only_an_owner_deletes_a_profile(client_for, owner, caregiver, patient):
     assert Patient.objects.filter(pk=patient.pk).exists()
     assert client_for(owner).post(url).status_code == 302
     assert not Patient.objects.filter(pk=patient.pk).exists()
+
+
+def test_deleting_a_profile_does_not_update_it_once_per_deleted_entry(client_for, owner):
+    """Each cascaded bleed and dose used to move the patient's data version on
+    (one UPDATE each, 119 here) just before the patient itself was deleted."""
+    from tests import factories
+
+    def delete_a_patient_with(bleeds: int) -> list[str]:
+        patient = factories.make_patient(owner=owner, display_name=f"With {bleeds}")
+        lot = factories.make_lot(patient, vials=10)
+        for day in range(bleeds):
+            bleed = factories.make_bleed(patient, days_ago=day + 1)
+            if day < 8:
+                factories.make_infusion(patient, days_ago=day + 1, lot=lot, reason="BLEED", bleed=bleed)
+        client = client_for(owner)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post(reverse("patients:delete", kwargs={"patient_id": patient.pk}))
+        assert response.status_code == 302 and not Patient.objects.filter(pk=patient.pk).exists()
+        return [query["sql"] for query in captured]
+
+    few, many = delete_a_patient_with(10), delete_a_patient_with(100)
+    assert not [sql for sql in many if sql.startswith("UPDATE") and "data_version" in sql]
+    assert len(few) == len(many)  # a delete per table, not per row
 
 
 def test_a_profile_tied_to_another_log_is_kept_and_the_owner_told_why(client_for, owner, patient):
