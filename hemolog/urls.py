@@ -1,16 +1,17 @@
 from django.urls import include, path, register_converter
 
-from hemolog.accounts import views as account_views
 from hemolog.core.converters import IdConverter
+from hemolog.core.health import health
 from hemolog.home import views as home_views
 
 register_converter(IdConverter, "id")
 
 handler400 = "hemolog.core.errors.bad_request"
+handler500 = "hemolog.core.errors.server_error"
 
 urlpatterns = [
     path("", home_views.home, name="home"),
-    path("healthz/", account_views.health, name="health"),
+    path("healthz/", health, name="health"),
     path("accounts/", include("hemolog.accounts.urls")),
     path("patients/", include("hemolog.patients.urls")),
     path("patients/<id:patient_id>/", include("hemolog.logbook.urls")),

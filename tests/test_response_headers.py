@@ -66,7 +66,7 @@ def test_every_account_page_and_file_is_not_kept(name, client_for, owner, log, l
     assert "no-store" in response["Cache-Control"]
 
 
-def test_the_health_check_may_be_kept_and_no_response_asks_for_the_camera(client):
+def test_the_health_check_may_be_kept_and_no_response_asks_for_the_camera(client, db):
     response = client.get(reverse("health"))
     assert "no-store" not in response.get("Cache-Control", "")
     assert response["Permissions-Policy"] == PERMISSIONS_POLICY

@@ -1,6 +1,5 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -21,9 +20,3 @@ def account_settings(request: HttpRequest) -> HttpResponse:
 def account_security(request: HttpRequest) -> HttpResponse:
     """Links to what protects the account: password, e-mail addresses, two-factor."""
     return render(request, "accounts/security.html")
-
-
-@login_not_required
-@require_GET
-def health(request: HttpRequest) -> JsonResponse:
-    return JsonResponse({"status": "ok"})

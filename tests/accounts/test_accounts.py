@@ -156,10 +156,6 @@ def test_unknown_time_zone_is_refused(client_for, owner):
     assert owner.time_zone == "UTC"
 
 
-def test_health_page_needs_no_login(client, db):
-    assert client.get(reverse("health")).json() == {"status": "ok"}
-
-
 def test_logging_out_says_so(client_for, owner):
     response = client_for(owner).post(reverse("account_logout"), follow=True)
     assert "You are logged out." in response.content.decode()

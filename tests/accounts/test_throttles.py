@@ -1,15 +1,7 @@
 """Throttles: failed log-ins per address, shared by every process."""
 
 import datetime as dt
-import http.cookiejar
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.parse
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -21,10 +13,10 @@ from django.urls import reverse
 
 from hemolog.accounts.models import User
 from tests import factories
+from tests.servers import Browser, start_gunicorn, stop, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 TOO_MANY = "Too many failed login attempts"
-PUBLIC_HOST = "hemolog.test"
 
 
 def log_in(client, email, password):
@@ -71,12 +63,6 @@ def fresh_client():
 # Two server processes ------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def database_url() -> str:
     settings = connection.settings_dict
     if connection.vendor == "sqlite":
@@ -87,60 +73,14 @@ def database_url() -> str:
 @pytest.fixture
 def two_servers(transactional_db):
     """Two gunicorn processes on the test database, each with its own memory."""
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "hemolog.settings_test",
-        "DATABASE_URL": database_url(),
-        "DJANGO_DEBUG": "",
-        "DJANGO_ALLOWED_HOSTS": f"{PUBLIC_HOST},127.0.0.1",
-    }
-    env.pop("REDIS_URL", None)
-    ports = [free_port(), free_port()]
-    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-    servers = [
-        subprocess.Popen(
-            [gunicorn, "hemolog.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--log-level", "warning"],
-            cwd=ROOT,
-            env=env,
-        )
-        for port in ports
-    ]
+    started = [start_gunicorn(database_url()) for _ in range(2)]
     try:
-        for port in ports:
-            wait_for(f"http://127.0.0.1:{port}/healthz/")
-        yield [f"http://127.0.0.1:{port}" for port in ports]
+        for _, url in started:
+            wait_for(f"{url}/healthz/")
+        yield [url for _, url in started]
     finally:
-        for server in servers:
-            server.terminate()
-            server.wait(timeout=10)
-
-
-def wait_for(url: str) -> None:
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(url, timeout=1)
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError(f"{url} did not answer")
-
-
-class Browser:
-    """Cookies kept across both servers, as one browser would; each request
-    names the site's one public host, as a load balancer in front passes it on."""
-
-    def __init__(self):
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
-
-    def log_in(self, server: str, email: str, password: str) -> tuple[str, str]:
-        """Post the log-in form of ``server``; the page answered and where it ended."""
-        url, host = f"{server}/accounts/login/", {"Host": PUBLIC_HOST}
-        self.opener.open(urllib.request.Request(url, headers=host)).read()
-        token = next(c.value for c in self.jar if c.name == "csrftoken")
-        body = urllib.parse.urlencode({"login": email, "password": password, "csrfmiddlewaretoken": token}).encode()
-        with self.opener.open(urllib.request.Request(url, data=body, headers=host)) as response:
-            return response.read().decode(), response.url
+        for server, _ in started:
+            stop(server)
 
 
 def test_the_throttle_holds_when_the_tries_alternate_between_two_server_processes(two_servers):

@@ -1,0 +1,82 @@
+"""``/healthz/`` and a database outage, on a real PostgreSQL reached through
+a proxy the test cuts: every page answers 503 with a page that says nothing
+was saved, the health check 503, and service comes back by itself."""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from urllib.parse import urlparse
+
+import psycopg
+import pytest
+from django.urls import reverse
+
+from tests import factories
+from tests.servers import ROOT, Browser, Proxy, start_gunicorn, stop, wait_for
+
+
+def test_the_health_check_reads_the_database_and_the_shared_cache(client, db):
+    assert client.get(reverse("health")).json() == {"status": "ok", "database": "ok", "cache": "ok"}
+
+
+def postgres() -> tuple[str, int, str]:
+    """The machine's PostgreSQL (the one DATABASE_URL names when it names one)."""
+    url = urlparse(os.environ.get("DATABASE_URL", ""))
+    if url.scheme.startswith("postgres"):
+        return url.hostname or "127.0.0.1", url.port or 5432, url.username or "postgres"
+    return "127.0.0.1", 5432, "postgres"
+
+
+def manage(database_url: str, *args: str) -> None:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "hemolog.settings_test", "DATABASE_URL": database_url}
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True)
+
+
+@pytest.fixture
+def database_of_its_own():
+    """A fresh PostgreSQL database, migrated, with one account; dropped afterwards."""
+    host, port, user = postgres()
+    name = f"hemolog_outage_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(host=host, port=port, user=user, dbname="postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    direct = f"postgres://{user}@{host}:{port}/{name}"
+    try:
+        manage(direct, "migrate", "--noinput")
+        manage(direct, "shell", "-c", "from tests import factories; factories.make_user('nurse@example.org')")
+        yield host, port, user, name
+    finally:
+        with psycopg.connect(host=host, port=port, user=user, dbname="postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_while_the_database_is_away_pages_say_so_and_service_comes_back_by_itself(database_of_its_own):
+    host, port, user, name = database_of_its_own
+    proxy = Proxy((host, port))
+    server, url = start_gunicorn(f"postgres://{user}@127.0.0.1:{proxy.port}/{name}", DATABASE_CONN_MAX_AGE="0")
+    try:
+        wait_for(f"{url}/healthz/")
+        browser = Browser()
+        browser.log_in(url, "nurse@example.org", factories.PASSWORD)
+        status, page = browser.get(f"{url}/")
+        assert status == 200 and "Add a patient" in page
+
+        proxy.cut()
+        status, page = browser.get(f"{url}/")
+        assert status == 503
+        assert "Nothing was saved" in page and "Traceback" not in page
+        status, body = Browser().get(f"{url}/healthz/")  # the load balancer, without a session
+        assert status == 503 and '"database": "unreachable"' in body
+
+        proxy.restore()
+        for _ in range(50):  # within five seconds
+            status, page = browser.get(f"{url}/")
+            if status == 200:
+                break
+            time.sleep(0.1)
+        assert status == 200 and "Add a patient" in page  # still logged in: the session was kept
+        assert browser.get(f"{url}/healthz/")[0] == 200
+    finally:
+        stop(server)
+        proxy.cut()
