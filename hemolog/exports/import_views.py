@@ -1,9 +1,10 @@
 """CSV import of a patient's bleeds or infusions: upload, preview, confirm.
 
-Between the upload and the confirmation the file waits in the user's
-server-side session, compressed: one file per session (a new upload replaces
-it), at most :data:`.csv_upload.MAX_BYTES` before compression, removed once
-imported or cancelled. The preview and the confirmation both check every row
+Between the upload and the confirmation the file waits in a
+:class:`.models.PendingImport` row, compressed, readable from any server: one
+file per user (a new upload replaces it), at most :data:`.csv_upload.MAX_BYTES`
+before compression, removed once imported or cancelled, ignored after a day.
+The preview and the confirmation both check every row
 against the log as it is at that moment; the confirmation saves only if the
 outcome is the one its preview showed (else it shows the new preview), so a
 double-tapped "Import" or an entry logged meanwhile never doubles a row.
@@ -11,12 +12,7 @@ double-tapped "Import" or an entry logged meanwhile never doubles a row.
 
 from __future__ import annotations
 
-import base64
 import logging
-import re
-import secrets
-import zlib
-from dataclasses import asdict, dataclass
 
 from django import forms
 from django.contrib import messages
@@ -33,10 +29,10 @@ from hemolog.patients.access import PatientContext, access_patient
 from .columns import BLEED_COLUMNS, INFUSION_COLUMNS
 from .csv_import import ImportPlan, Status, build_plan, lock_log, save_plan
 from .csv_upload import BLEEDS, INFUSIONS, MAX_BYTES, MAX_ROWS, REQUIRED_COLUMNS, FileProblem, read_table, too_big
+from .models import PendingImport
 
 logger = logging.getLogger(__name__)
 
-SESSION_KEY = "hemolog_csv_import"
 PREVIEW_PAGE_SIZE = 100
 PREVIEW_CACHE_SECONDS = 30 * 60
 SHOW_CHOICES = {
@@ -80,39 +76,12 @@ class CsvUploadForm(forms.Form):
         return data
 
 
-@dataclass
-class PendingImport:
-    """The uploaded file waiting for confirmation, as kept in the session."""
-
-    token: str
-    patient_id: int
-    kind: str
-    filename: str
-    content: str  # the file's bytes, zlib-compressed, base64
-
-    @classmethod
-    def of(cls, patient_id: int, kind: str, filename: str, content: bytes) -> PendingImport:
-        packed = base64.b64encode(zlib.compress(content, 6)).decode("ascii")
-        name = re.sub(r"[^\w. -]+", "_", filename or "")[:100] or "file.csv"
-        return cls(secrets.token_urlsafe(16), patient_id, kind, name, packed)
-
-    def data(self) -> bytes:
-        return zlib.decompress(base64.b64decode(self.content))
-
-
 def _pending(request: HttpRequest, patient_id: int) -> PendingImport | None:
-    stored = request.session.get(SESSION_KEY)
-    if not isinstance(stored, dict):
-        return None
-    try:
-        pending = PendingImport(**stored)
-    except TypeError:
-        return None
-    return pending if pending.patient_id == patient_id else None
+    return PendingImport.objects.waiting().filter(user=request.user, patient_id=patient_id).first()
 
 
 def _forget(request: HttpRequest) -> None:
-    request.session.pop(SESSION_KEY, None)
+    PendingImport.objects.filter(user=request.user).delete()
 
 
 def _list_url(kind: str) -> str:
@@ -125,8 +94,7 @@ def import_upload(request: HttpRequest, patient_id: int) -> HttpResponse:
     form = CsvUploadForm(request.POST, request.FILES) if request.method == "POST" else CsvUploadForm()
     if form.is_valid():
         upload = form.cleaned_data["file"]
-        pending = PendingImport.of(ctx.patient.pk, form.table.kind, upload.name, form.content)
-        request.session[SESSION_KEY] = asdict(pending)
+        PendingImport.replace(request.user, ctx.patient, form.table.kind, upload.name, form.content)
         return redirect("exports:import_preview", patient_id=patient_id)
     return render(
         request,

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from hemolog.exports.import_views import SESSION_KEY
+from hemolog.exports.models import PendingImport
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 
@@ -84,7 +84,7 @@ class Importer:
         assert response.status_code == 200
         errors = response.context["form"].errors
         assert list(errors) == ["file"], errors
-        assert SESSION_KEY not in self.client.session
+        assert not PendingImport.objects.exists()
         return " ".join(errors["file"])
 
 

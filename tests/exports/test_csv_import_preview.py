@@ -6,15 +6,18 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from hemolog.exports.columns import BLEED_COLUMNS, INFUSION_COLUMNS
-from hemolog.exports.import_views import SESSION_KEY
+from hemolog.exports.models import PendingImport
 from hemolog.logbook.models import BleedEpisode
 from hemolog.patients.models import Patient, PatientAccess
 from tests import factories
+from tests.conftest import log_in
 
 from .csv_import_helpers import LONDON, Importer, ago, bleed, csv_file, errors_of, infusion, statuses
 
@@ -65,7 +68,7 @@ def test_confirm_saves_the_valid_rows_in_one_go(importer, owner, patient):
     assert saved[0].notes == "Fell off the bike"
     patient.refresh_from_db()
     assert patient.data_version > version  # the dashboard's cache moves on
-    assert SESSION_KEY not in importer.client.session
+    assert not PendingImport.objects.exists()
 
 
 def test_importing_the_same_file_again_adds_nothing(importer, patient):
@@ -116,7 +119,7 @@ def test_nothing_is_saved_when_cancelled(importer, patient):
     response = importer.confirm(cancel="1")
     assert "Import cancelled: nothing was saved." in response.content.decode()
     assert not patient.bleeds.exists()
-    assert SESSION_KEY not in importer.client.session
+    assert not PendingImport.objects.exists()
 
 
 def test_a_second_confirmation_of_the_same_preview_saves_nothing_more(importer, patient):
@@ -241,7 +244,7 @@ def test_a_waiting_file_over_new_limits_is_dropped_with_the_reason(importer, pat
     response = importer.client.post(importer.preview_url, data, follow=True)
     assert "The file has more than 1 rows." in response.content.decode()
     assert not patient.bleeds.exists()
-    assert SESSION_KEY not in importer.client.session
+    assert not PendingImport.objects.exists()
 
 
 def test_the_patient_page_links_to_the_import_for_the_family_only(client_for, owner, clinician, patient):
@@ -249,3 +252,23 @@ def test_the_patient_page_links_to_the_import_for_the_family_only(client_for, ow
     detail = reverse("patients:detail", kwargs={"patient_id": patient.pk})
     assert url in client_for(owner).get(detail).content.decode()
     assert url not in client_for(clinician).get(detail).content.decode()
+
+
+def test_the_waiting_file_is_a_row_any_server_reads_not_part_of_the_session(importer, owner, patient):
+    """Previewed in one session (a phone on one app server), confirmed in
+    another (the same account on another server): the session holds no file."""
+    importer.plan(csv_file(BLEED_COLUMNS, [bleed(5), bleed(6)]))
+    pending = PendingImport.objects.get()
+    assert (pending.user, pending.patient, pending.kind) == (owner, patient, "bleeds")
+    assert len(importer.client.session.encode(dict(importer.client.session))) < 2000
+    other = Importer(log_in(Client(), owner), patient)
+    assert other.confirm().status_code == 200
+    assert patient.bleeds.count() == 2
+    assert not PendingImport.objects.exists()
+
+
+def test_a_file_left_waiting_for_a_day_is_gone(importer, owner, patient):
+    importer.plan(csv_file(BLEED_COLUMNS, [bleed(5)]))
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=25)):
+        later = Importer(log_in(Client(), owner), patient)
+        assert later.preview().context["plan"] is None
