@@ -4,9 +4,12 @@ clinician roster."""
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core import signing
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,8 +29,12 @@ from .models import Invitation
 from .roster import roster_context
 
 EVENTS_PER_PAGE = 25
-# The link of a new invitation is shown once, on the page the owner lands on.
-NEW_LINK_SESSION_KEY = "sharing_new_invitation"
+# The link of a new invitation is shown once, on the page the owner lands on
+# after sending it. It travels in a signed cookie that lives a few minutes and
+# is dropped once read: a bearer link is never stored on the server (only its
+# hash is), not even in the session.
+NEW_LINK_COOKIE = "hemolog_new_invitation"
+NEW_LINK_SECONDS = 5 * 60
 
 
 # The owner's sharing page ------------------------------------------------------
@@ -50,11 +57,6 @@ def manage(request: HttpRequest, patient_id: int) -> HttpResponse:
             form.add_error(None, str(limit))
             return render(request, "sharing/manage.html", _manage_context(request, ctx, form))
         link = request.build_absolute_uri(reverse("sharing:invitation", kwargs={"token": new.token}))
-        request.session[NEW_LINK_SESSION_KEY] = {
-            "patient_id": ctx.patient.pk,
-            "link": link,
-            "email": new.invitation.email,
-        }
         days = settings.INVITATION_EXPIRY_DAYS
         if services.send_invitation_email(new, link):
             messages.success(
@@ -66,11 +68,37 @@ def manage(request: HttpRequest, patient_id: int) -> HttpResponse:
             messages.warning(
                 request, f"The e-mail to {new.invitation.email} could not be sent: pass the link on yourself."
             )
-        return redirect("sharing:manage", patient_id=ctx.patient.pk)
-    return render(request, "sharing/manage.html", _manage_context(request, ctx, form))
+        response = redirect("sharing:manage", patient_id=ctx.patient.pk)
+        response.set_signed_cookie(
+            NEW_LINK_COOKIE,
+            json.dumps({"patient_id": ctx.patient.pk, "link": link, "email": new.invitation.email}),
+            salt=NEW_LINK_COOKIE,
+            max_age=NEW_LINK_SECONDS,
+            path=request.path,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Strict",
+        )
+        return response
+    new_link = _new_link(request, ctx.patient.pk) if request.method == "GET" else None
+    response = render(request, "sharing/manage.html", _manage_context(request, ctx, form, new_link))
+    if NEW_LINK_COOKIE in request.COOKIES:
+        response.delete_cookie(NEW_LINK_COOKIE, path=request.path, samesite="Strict")
+    return response
 
 
-def _manage_context(request: HttpRequest, ctx: PatientContext, form: InvitationForm) -> dict:
+def _new_link(request: HttpRequest, patient_id: int) -> dict | None:
+    """The invitation just sent from this page, from its cookie; None if none, stale or forged."""
+    try:
+        new = json.loads(request.get_signed_cookie(NEW_LINK_COOKIE, salt=NEW_LINK_COOKIE, max_age=NEW_LINK_SECONDS))
+    except (KeyError, ValueError, signing.BadSignature):
+        return None
+    return new if isinstance(new, dict) and new.get("patient_id") == patient_id else None
+
+
+def _manage_context(
+    request: HttpRequest, ctx: PatientContext, form: InvitationForm, new_link: dict | None = None
+) -> dict:
     now = timezone.now()
     patient = ctx.patient
     access_rows = sorted(
@@ -81,11 +109,6 @@ def _manage_context(request: HttpRequest, ctx: PatientContext, form: InvitationF
     invitations = list(patient.invitations.open().select_related("invited_by").order_by("-created_at", "-pk"))
     for invitation in invitations:
         invitation.is_expired = invitation.expires_at <= now
-    new_link = None
-    if request.method == "GET":
-        pending = request.session.get(NEW_LINK_SESSION_KEY)
-        if pending and pending.get("patient_id") == patient.pk:
-            new_link = request.session.pop(NEW_LINK_SESSION_KEY)
     events = patient.access_events.select_related("user").order_by("-at", "-pk")
     return {
         "ctx": ctx,
