@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test lint format install migrate seed chromium clean audit
+.PHONY: run test lint format install migrate seed chromium redis clean audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +35,14 @@ chromium:
 	  echo "Installing Chromium for the browser tests (apt-get)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: install chromium
+# The two-server tests share one Redis (127.0.0.1:6379): start it when it is not answering.
+redis:
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || { \
+	  command -v redis-server >/dev/null || { echo "Installing Redis (apt-get)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }; \
+	  redis-server --daemonize yes --port 6379 --bind 127.0.0.1 --save "" >/dev/null; sleep 1; }
+
+test: install chromium redis
 	DJANGO_DEBUG= $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install

@@ -249,7 +249,10 @@ CACHES = {
     "values": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 10_000}},
 }
 if os.environ.get("REDIS_URL"):
-    CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+    # Several servers: both caches and the sessions' cache in Redis, shared by
+    # all (give Redis `maxmemory-policy allkeys-lru`: every key here may go).
+    redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+    CACHES = {"default": {**redis, "KEY_PREFIX": "hemolog"}, "values": {**redis, "KEY_PREFIX": "hemolog-values"}}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -293,7 +296,8 @@ SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 # Without it (and always for a clinician), a session ends after this long
 # without a request (OWASP ASVS 4.0.3 V3.3.2; accounts/middleware.py).
 SESSION_IDLE_SECONDS = int(os.environ.get("DJANGO_SESSION_IDLE_MINUTES", "30")) * 60
-SESSION_ENGINE = "hemolog.accounts.sessions"
+# Sessions in the database; read through the shared cache when there is Redis.
+SESSION_ENGINE = "hemolog.accounts.sessions_cached" if os.environ.get("REDIS_URL") else "hemolog.accounts.sessions"
 
 LOGGING = {
     "version": 1,

@@ -27,8 +27,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(database_url: str, **env) -> tuple[subprocess.Popen, str]:
-    """One gunicorn process (one worker) on ``database_url``, with the test settings."""
+def start_gunicorn(database_url: str, redis_url: str = "", **env) -> tuple[subprocess.Popen, str]:
+    """One gunicorn process (one worker) on ``database_url``, with the test
+    settings; its caches and sessions' cache in Redis when ``redis_url`` is given."""
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "hemolog.settings_test",
@@ -38,6 +39,8 @@ def start_gunicorn(database_url: str, **env) -> tuple[subprocess.Popen, str]:
         **env,
     }
     environment.pop("REDIS_URL", None)
+    if redis_url:
+        environment["REDIS_URL"] = redis_url
     port = free_port()
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     command = [gunicorn, "hemolog.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--log-level", "warning"]
@@ -71,6 +74,17 @@ class Browser:
     def get(self, url: str) -> tuple[int, str]:
         try:
             with self.opener.open(urllib.request.Request(url, headers={"Host": PUBLIC_HOST}), timeout=10) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    def post(self, url: str, data: dict) -> tuple[int, str]:
+        """Post a form as the page would, with the CSRF token of the cookie."""
+        token = next(c.value for c in self.jar if c.name == "csrftoken")
+        body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": token}).encode()
+        request = urllib.request.Request(url, data=body, headers={"Host": PUBLIC_HOST})
+        try:
+            with self.opener.open(request, timeout=10) as response:
                 return response.status, response.read().decode()
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode()

@@ -33,6 +33,12 @@ PLAIN_STATIC = {
 }
 
 
+BENCH_CACHES = {
+    alias: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": f"bench-{alias}"}
+    for alias in ("default", "values")
+}
+
+
 class Rollback(Exception):
     pass
 
@@ -51,14 +57,17 @@ class Command(BaseCommand):
             raise CommandError("--runs must be at least 1.")
         if not Product.objects.filter(patient=None).exists():
             raise CommandError("The product catalogue is empty: run `manage.py migrate` first.")
-        try:
-            with transaction.atomic():
-                self.run(runs, restore_rows)
-                raise Rollback
-        except Rollback:
-            pass
-        finally:
-            values_cache.clear()
+        # Caches of its own, in this process's memory: the bench empties them
+        # for the cold pages, and must never empty a shared production cache.
+        with override_settings(CACHES=BENCH_CACHES, SESSION_ENGINE="hemolog.accounts.sessions"):
+            try:
+                with transaction.atomic():
+                    self.run(runs, restore_rows)
+                    raise Rollback
+            except Rollback:
+                pass
+            finally:
+                values_cache.clear()
 
     @override_settings(DEBUG=False, SECURE_SSL_REDIRECT=False, ALLOWED_HOSTS=["testserver"], STORAGES=PLAIN_STATIC)
     def run(self, runs: int, restore_rows: int) -> None:

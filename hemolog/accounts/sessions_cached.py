@@ -1,0 +1,10 @@
+"""Database sessions read through the shared cache (Django's ``cached_db``),
+for several servers with Redis (``REDIS_URL``); a malformed session cookie is
+no session, as in :mod:`hemolog.accounts.sessions`."""
+
+from django.contrib.sessions.backends.cached_db import SessionStore as CachedDatabaseSessionStore
+
+
+class SessionStore(CachedDatabaseSessionStore):
+    def _validate_session_key(self, key) -> bool:
+        return super()._validate_session_key(key) and key.isascii() and key.isalnum()
