@@ -45,19 +45,22 @@ class PendingImport(models.Model):
 
     @classmethod
     def replace(cls, user, patient: Patient, kind: str, filename: str, content: bytes) -> PendingImport:
-        """The user's waiting file, replacing any they had."""
+        """The user's waiting file, replacing any they had (the row locked, so
+        two uploads at once leave one, never an error)."""
         now = timezone.now()
-        cls.objects.filter(user=user).delete()
-        return cls.objects.create(
-            token=secrets.token_urlsafe(16),
+        pending, _ = cls.objects.update_or_create(
             user=user,
-            patient=patient,
-            kind=kind,
-            filename=re.sub(r"[^\w. -]+", "_", filename or "")[:100] or "file.csv",
-            content=zlib.compress(content, 6),
-            created_at=now,
-            expires_at=now + dt.timedelta(hours=PENDING_IMPORT_HOURS),
+            defaults={
+                "token": secrets.token_urlsafe(16),
+                "patient": patient,
+                "kind": kind,
+                "filename": re.sub(r"[^\w. -]+", "_", filename or "")[:100] or "file.csv",
+                "content": zlib.compress(content, 6),
+                "created_at": now,
+                "expires_at": now + dt.timedelta(hours=PENDING_IMPORT_HOURS),
+            },
         )
+        return pending
 
     def data(self) -> bytes:
         return zlib.decompress(bytes(self.content))
