@@ -240,7 +240,7 @@ STORAGES = {
 # and server: the throttles live there (a table made by `migrate`, or Redis
 # when REDIS_URL is set). "values" holds what is worked out from a log, keyed
 # by its version: this process's memory.
-CACHES = {
+CACHES = ONE_SERVER_CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "hemolog_cache",
@@ -251,8 +251,12 @@ CACHES = {
 if os.environ.get("REDIS_URL"):
     # Several servers: both caches and the sessions' cache in Redis, shared by
     # all (give Redis `maxmemory-policy allkeys-lru`: every key here may go).
+    # Keys carry ids and log versions that start again after a database is
+    # restored from a backup: change HEMOLOG_CACHE_PREFIX then (and give each
+    # deployment sharing a Redis its own), so no kept page outlives its data.
     redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
-    CACHES = {"default": {**redis, "KEY_PREFIX": "hemolog"}, "values": {**redis, "KEY_PREFIX": "hemolog-values"}}
+    prefix = os.environ.get("HEMOLOG_CACHE_PREFIX", "hemolog")
+    CACHES = {"default": {**redis, "KEY_PREFIX": prefix}, "values": {**redis, "KEY_PREFIX": f"{prefix}-values"}}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

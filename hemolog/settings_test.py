@@ -7,7 +7,14 @@ from pathlib import Path
 os.environ.setdefault("DJANGO_SECRET_KEY", "insecure-key-used-only-by-the-test-suite-0123456789abcdef")
 
 from hemolog.settings import *  # noqa: E402,F403
-from hemolog.settings import DATABASES  # noqa: E402
+from hemolog.settings import DATABASES, ONE_SERVER_CACHES  # noqa: E402
+
+# The suite empties its caches between tests; an exported REDIS_URL must never
+# be flushed by it. Tests that need Redis start servers with a Redis database
+# of their own, and say so (tests/servers.py, tests/test_two_servers.py).
+if not os.environ.get("HEMOLOG_TEST_SERVER_REDIS"):
+    CACHES = ONE_SERVER_CACHES
+    SESSION_ENGINE = "hemolog.accounts.sessions"
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {

@@ -40,7 +40,7 @@ def start_gunicorn(database_url: str, redis_url: str = "", **env) -> tuple[subpr
     }
     environment.pop("REDIS_URL", None)
     if redis_url:
-        environment["REDIS_URL"] = redis_url
+        environment.update(REDIS_URL=redis_url, HEMOLOG_TEST_SERVER_REDIS="1")
     port = free_port()
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     command = [gunicorn, "hemolog.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--log-level", "warning"]

@@ -58,7 +58,10 @@ def test_a_log_in_and_an_entry_made_on_one_server_hold_on_the_other(servers):
 
     status, page = browser.get(f"{other}{bleeds}")
     assert status == 200 and "Left knee" in page and "No bleeds" not in page
-    assert redis.Redis.from_url(REDIS_URL).dbsize() > 0  # the caches are in Redis, not in either process
+    # The caches and the session are in Redis, not in either process.
+    keys = {key.decode() for key in redis.Redis.from_url(REDIS_URL).keys("*")}
+    assert any(key.startswith("hemolog-values:") for key in keys), keys
+    assert any(key.startswith("hemolog:") and "cached_db" in key for key in keys), keys
 
 
 def test_the_log_in_throttle_counts_the_tries_made_on_both(servers):

@@ -7,7 +7,7 @@ whose CSRF check reads ``request.POST`` again: a form POST whose
 500. This view never reads the body.
 
 ``server_error``: while the database cannot be reached (a restart, a
-fail-over), every page answers 503 with a short page that says nothing was
+fail-over), or the shared Redis, every page answers 503 with a short page that says nothing was
 saved, rather than a 500 that says something broke. Neither page reads the
 database; both are plain templates rendered without the request's context.
 """
@@ -18,10 +18,13 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
-# Errors of reaching the database, not of a query (psycopg and sqlite3 raise
-# OperationalError when the server is down or the connection was lost).
-UNREACHABLE = (OperationalError, InterfaceError)
+# Errors of reaching the database or the shared Redis, not of a query
+# (psycopg and sqlite3 raise OperationalError when the server is down or the
+# connection was lost).
+UNREACHABLE = (OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError)
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -24,7 +24,8 @@ class PendingImport(models.Model):
     """A CSV file uploaded and waiting for its preview to be confirmed: a row,
     so that any server reads it (the session held it before), at most one per
     user (a new upload replaces it), gone once imported or cancelled, and
-    ignored after :data:`PENDING_IMPORT_HOURS` (the periodic job removes it)."""
+    ignored after :data:`PENDING_IMPORT_HOURS` and deleted at the next upload
+    by anyone after that (the periodic job of the task queue will too)."""
 
     token = models.CharField(max_length=32, unique=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -48,6 +49,7 @@ class PendingImport(models.Model):
         """The user's waiting file, replacing any they had (the row locked, so
         two uploads at once leave one, never an error)."""
         now = timezone.now()
+        cls.objects.exclude(user=user).filter(expires_at__lte=now).delete()  # anyone's left for a day
         pending, _ = cls.objects.update_or_create(
             user=user,
             defaults={

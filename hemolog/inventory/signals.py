@@ -10,6 +10,8 @@ from .models import Product, StockLot, StockMovement
 
 
 def stock_moved(sender, instance, **kwargs) -> None:
+    if Patient.deletion_in_progress():  # the lot's patient is going: no need to read the lot
+        return
     Patient.log_changed(instance.lot.patient_id)
 
 

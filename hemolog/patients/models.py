@@ -136,6 +136,12 @@ class Patient(models.Model):
             return
         cls.objects.filter(pk=patient_id).update(data_version=models.F("data_version") + 1)
 
+    @staticmethod
+    def deletion_in_progress() -> bool:
+        """Whether a patient's delete() is running here (its cascade deletes
+        only its own rows: another patient's use of its products is RESTRICT)."""
+        return bool(_BEING_DELETED.get())
+
     def delete(self, *args, **kwargs):
         token = _BEING_DELETED.set(_BEING_DELETED.get() | {self.pk})
         try:

@@ -80,3 +80,16 @@ def test_while_the_database_is_away_pages_say_so_and_service_comes_back_by_itsel
     finally:
         stop(server)
         proxy.cut()
+
+
+def test_while_the_shared_redis_is_away_pages_answer_503_too(client_for, owner, patient, settings):
+    """The caches on a Redis that does not answer (port 9: nothing listens)."""
+    from django.test import Client
+
+    dead = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:9/0"}
+    client = client_for(owner)
+    settings.CACHES = {**settings.CACHES, "values": dead}
+    quiet = Client(raise_request_exception=False)
+    quiet.cookies = client.cookies
+    response = quiet.get(reverse("patients:detail", kwargs={"patient_id": patient.pk}))
+    assert response.status_code == 503 and b"Nothing was saved" in response.content

@@ -71,15 +71,16 @@ def test_only_an_owner_deletes_a_profile(client_for, owner, caregiver, patient):
 
 def test_deleting_a_profile_does_not_update_it_once_per_deleted_entry(client_for, owner):
     """Each cascaded bleed and dose used to move the patient's data version on
-    (one UPDATE each, 119 here) just before the patient itself was deleted."""
+    (one UPDATE each, 119 here) just before the patient itself was deleted,
+    and each cascaded stock movement read its lot again."""
     from tests import factories
 
-    def delete_a_patient_with(bleeds: int) -> list[str]:
+    def delete_a_patient_with(bleeds: int, doses: int) -> list[str]:
         patient = factories.make_patient(owner=owner, display_name=f"With {bleeds}")
         lot = factories.make_lot(patient, vials=10)
         for day in range(bleeds):
             bleed = factories.make_bleed(patient, days_ago=day + 1)
-            if day < 8:
+            if day < doses:
                 factories.make_infusion(patient, days_ago=day + 1, lot=lot, reason="BLEED", bleed=bleed)
         client = client_for(owner)
         with CaptureQueriesContext(connection) as captured:
@@ -87,7 +88,7 @@ def test_deleting_a_profile_does_not_update_it_once_per_deleted_entry(client_for
         assert response.status_code == 302 and not Patient.objects.filter(pk=patient.pk).exists()
         return [query["sql"] for query in captured]
 
-    few, many = delete_a_patient_with(10), delete_a_patient_with(100)
+    few, many = delete_a_patient_with(10, doses=2), delete_a_patient_with(100, doses=8)
     assert not [sql for sql in many if sql.startswith("UPDATE") and "data_version" in sql]
     assert len(few) == len(many)  # a delete per table, not per row
 
