@@ -71,7 +71,9 @@ def manage(request: HttpRequest, patient_id: int) -> HttpResponse:
         response = redirect("sharing:manage", patient_id=ctx.patient.pk)
         response.set_signed_cookie(
             NEW_LINK_COOKIE,
-            json.dumps({"patient_id": ctx.patient.pk, "link": link, "email": new.invitation.email}),
+            json.dumps(
+                {"patient_id": ctx.patient.pk, "user_id": request.user.pk, "link": link, "email": new.invitation.email}
+            ),
             salt=NEW_LINK_COOKIE,
             max_age=NEW_LINK_SECONDS,
             path=request.path,
@@ -88,12 +90,15 @@ def manage(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 
 def _new_link(request: HttpRequest, patient_id: int) -> dict | None:
-    """The invitation just sent from this page, from its cookie; None if none, stale or forged."""
+    """The invitation this user just sent from this page, from its cookie;
+    None if none, stale, forged, or another account's on the same browser."""
     try:
         new = json.loads(request.get_signed_cookie(NEW_LINK_COOKIE, salt=NEW_LINK_COOKIE, max_age=NEW_LINK_SECONDS))
     except (KeyError, ValueError, signing.BadSignature):
         return None
-    return new if isinstance(new, dict) and new.get("patient_id") == patient_id else None
+    if not isinstance(new, dict) or (new.get("patient_id"), new.get("user_id")) != (patient_id, request.user.pk):
+        return None
+    return new
 
 
 def _manage_context(

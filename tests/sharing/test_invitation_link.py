@@ -24,3 +24,17 @@ def test_a_forged_or_foreign_link_cookie_shows_nothing(client_for, owner, patien
     client = client_for(owner)
     client.cookies["hemolog_new_invitation"] = json.dumps({"patient_id": patient.pk, "link": "https://evil.example/"})
     assert "evil.example" not in client.get(manage_url(patient)).content.decode()
+
+
+def test_another_owner_on_the_same_browser_does_not_see_the_link(client_for, owner, patient):
+    """The cookie outlives a log-out for a few minutes; it is the sender's only."""
+    from tests import factories
+
+    other_owner = factories.make_user("dad@example.org")
+    factories.grant(other_owner, patient, Role.OWNER)
+    client = client_for(owner)
+    invite(client, patient, "aunt@example.org", Role.CAREGIVER)
+    token = token_of(link_in_mail(mail.outbox[0]))
+    client.post("/accounts/logout/")
+    client_for(other_owner)  # the same browser (test client), the other parent
+    assert token not in client.get(manage_url(patient)).content.decode()
