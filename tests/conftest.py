@@ -115,6 +115,25 @@ def log_in(client, user):
     return client
 
 
+def log_in_by_password(user, remember: bool = False):
+    """A new client logged in through the log-in page, as a person does (then,
+    for an account with an authenticator app, its code), with "Keep me signed
+    in on this phone" ticked when ``remember``."""
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    data = {"login": user.email, "password": factories.PASSWORD}
+    if remember:
+        data["remember"] = "on"
+    response = client.post(reverse("account_login"), data)
+    assert response.status_code == 302
+    if response["Location"] == reverse("mfa_authenticate"):  # the second step: the app's code
+        response = client.post(response["Location"], {"code": factories.totp_code(user.authenticator_secret)})
+        assert response.status_code == 302
+    return client
+
+
 @pytest.fixture
 def client_for(client):
     """Log the test client in as the given user."""

@@ -15,6 +15,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,6 +26,30 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def suite_database_url() -> str:
+    """The URL of the database the tests run on, for a server process to use."""
+    from django.db import connection
+
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{settings['NAME']}"
+    return f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
+
+
+@contextlib.contextmanager
+def servers_on_the_test_database(count: int = 2, redis_url: str = "") -> Iterator[list[str]]:
+    """``count`` gunicorn processes on the test database (the test needs
+    ``transactional_db``, so that they see its rows), answering; their URLs."""
+    started = [start_gunicorn(suite_database_url(), redis_url) for _ in range(count)]
+    try:
+        for _, url in started:
+            wait_for(f"{url}/healthz/")
+        yield [url for _, url in started]
+    finally:
+        for server, _ in started:
+            stop(server)
 
 
 def start_gunicorn(database_url: str, redis_url: str = "", **env) -> tuple[subprocess.Popen, str]:

@@ -8,34 +8,23 @@ import datetime as dt
 
 import pytest
 import redis
-from django.db import connection
 from django.utils import timezone
 
 from tests import factories
-from tests.servers import Browser, start_gunicorn, stop, wait_for
+from tests.accounts.test_throttles import assert_the_throttle_holds_across
+from tests.servers import Browser, servers_on_the_test_database
 
 REDIS_URL = "redis://127.0.0.1:6379/13"  # a database of its own, emptied before and after
-
-
-def database_url() -> str:
-    settings = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{settings['NAME']}"
-    return f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
 
 
 @pytest.fixture
 def servers(transactional_db):
     store = redis.Redis.from_url(REDIS_URL)
     store.flushdb()
-    started = [start_gunicorn(database_url(), REDIS_URL) for _ in range(2)]
     try:
-        for _, url in started:
-            wait_for(f"{url}/healthz/")
-        yield [url for _, url in started]
+        with servers_on_the_test_database(redis_url=REDIS_URL) as urls:
+            yield urls
     finally:
-        for server, _ in started:
-            stop(server)
         store.flushdb()
 
 
@@ -65,11 +54,4 @@ def test_a_log_in_and_an_entry_made_on_one_server_hold_on_the_other(servers):
 
 
 def test_the_log_in_throttle_counts_the_tries_made_on_both(servers):
-    factories.make_user("parent@example.org")
-    browser = Browser()
-    for attempt in range(5):
-        page, _ = browser.log_in(servers[attempt % 2], "parent@example.org", "wrong-password")
-        assert "Too many failed login attempts" not in page
-    for server in servers:
-        page, _ = browser.log_in(server, "parent@example.org", factories.PASSWORD)
-        assert "Too many failed login attempts" in page
+    assert_the_throttle_holds_across(servers)

@@ -8,6 +8,12 @@ keys are lowercase letters and digits; anything else is simply no session.
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 
 
-class SessionStore(DatabaseSessionStore):
+class WellFormedKeys:
+    """For any session store: a key that is not ASCII letters and digits is no session."""
+
     def _validate_session_key(self, key) -> bool:
         return super()._validate_session_key(key) and key.isascii() and key.isalnum()
+
+
+class SessionStore(WellFormedKeys, DatabaseSessionStore):
+    pass

@@ -4,7 +4,8 @@ no session, as in :mod:`hemolog.accounts.sessions`."""
 
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedDatabaseSessionStore
 
+from .sessions import WellFormedKeys
 
-class SessionStore(CachedDatabaseSessionStore):
-    def _validate_session_key(self, key) -> bool:
-        return super()._validate_session_key(key) and key.isascii() and key.isalnum()
+
+class SessionStore(WellFormedKeys, CachedDatabaseSessionStore):
+    pass

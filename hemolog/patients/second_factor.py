@@ -56,11 +56,6 @@ def refresh_on_change(sender, instance, **kwargs) -> None:
     refresh(instance.user_id)
 
 
-def lacks_second_factor(user) -> bool:
-    """A clinician of any patient, with no second factor (read from the user row)."""
-    return bool(user.is_clinician) and not user.second_factor_set_up
-
-
 def enrolment(request):
     messages.warning(request, MESSAGE)
     return redirect("mfa_index")

@@ -54,38 +54,40 @@ def manage(request: HttpRequest, patient_id: int) -> HttpResponse:
                 ctx.patient, form.cleaned_data["email"], form.cleaned_data["role"], invited_by=request.user
             )
         except services.TooManyInvitations as limit:
-            form.add_error(None, str(limit))
-            return render(request, "sharing/manage.html", _manage_context(request, ctx, form))
-        link = request.build_absolute_uri(reverse("sharing:invitation", kwargs={"token": new.token}))
-        days = settings.INVITATION_EXPIRY_DAYS
-        if services.send_invitation_email(new, link):
-            messages.success(
-                request,
-                f"Invitation e-mailed to {new.invitation.email}. "
-                f"The link works once, for {days} day{'s' * (days != 1)}.",
-            )
+            form.add_error(None, str(limit))  # shown like any refused invitation, with what was typed
         else:
-            messages.warning(
-                request, f"The e-mail to {new.invitation.email} could not be sent: pass the link on yourself."
-            )
-        response = redirect("sharing:manage", patient_id=ctx.patient.pk)
-        response.set_signed_cookie(
-            NEW_LINK_COOKIE,
-            json.dumps(
-                {"patient_id": ctx.patient.pk, "user_id": request.user.pk, "link": link, "email": new.invitation.email}
-            ),
-            salt=NEW_LINK_COOKIE,
-            max_age=NEW_LINK_SECONDS,
-            path=request.path,
-            secure=settings.SESSION_COOKIE_SECURE,
-            httponly=True,
-            samesite="Strict",
-        )
-        return response
+            return _invitation_sent(request, ctx, new)
     new_link = _new_link(request, ctx.patient.pk) if request.method == "GET" else None
     response = render(request, "sharing/manage.html", _manage_context(request, ctx, form, new_link))
     if NEW_LINK_COOKIE in request.COOKIES:
         response.delete_cookie(NEW_LINK_COOKIE, path=request.path, samesite="Strict")
+    return response
+
+
+def _invitation_sent(request: HttpRequest, ctx: PatientContext, new: services.NewInvitation) -> HttpResponse:
+    """E-mail the link, say so, and hand it to the next page in a cookie."""
+    link = request.build_absolute_uri(reverse("sharing:invitation", kwargs={"token": new.token}))
+    days = settings.INVITATION_EXPIRY_DAYS
+    if services.send_invitation_email(new, link):
+        messages.success(
+            request,
+            f"Invitation e-mailed to {new.invitation.email}. The link works once, for {days} day{'s' * (days != 1)}.",
+        )
+    else:
+        messages.warning(request, f"The e-mail to {new.invitation.email} could not be sent: pass the link on yourself.")
+    response = redirect("sharing:manage", patient_id=ctx.patient.pk)
+    response.set_signed_cookie(
+        NEW_LINK_COOKIE,
+        json.dumps(
+            {"patient_id": ctx.patient.pk, "user_id": request.user.pk, "link": link, "email": new.invitation.email}
+        ),
+        salt=NEW_LINK_COOKIE,
+        max_age=NEW_LINK_SECONDS,
+        path=request.path,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Strict",
+    )
     return response
 
 

@@ -6,25 +6,10 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.test import Client
-from django.urls import reverse
 
-from tests import factories
+from tests.conftest import log_in_by_password
 
 START = dt.datetime(2026, 6, 10, 9, 0, tzinfo=dt.UTC)
-
-
-def logged_in(user, remember: bool = False) -> Client:
-    client = Client()
-    data = {"login": user.email, "password": factories.PASSWORD}
-    if remember:
-        data["remember"] = "on"
-    response = client.post("/accounts/login/", data)
-    assert response.status_code == 302
-    if response["Location"] == reverse("mfa_authenticate"):  # the second step: the app's code
-        response = client.post(response["Location"], {"code": factories.totp_code(user.authenticator_secret)})
-        assert response.status_code == 302
-    return client
 
 
 def overview(client, patient):
@@ -33,7 +18,7 @@ def overview(client, patient):
 
 def test_after_30_minutes_without_use_the_next_page_asks_to_log_in(owner, patient):
     with time_machine.travel(START, tick=False) as clock:
-        client = logged_in(owner)
+        client = log_in_by_password(owner)
         assert overview(client, patient).status_code == 200
         clock.move_to(START + dt.timedelta(minutes=29))
         assert overview(client, patient).status_code == 200  # used again: the 30 minutes start over
@@ -49,7 +34,7 @@ def test_after_30_minutes_without_use_the_next_page_asks_to_log_in(owner, patien
 
 def test_keep_me_signed_in_lasts_for_a_family(owner, patient):
     with time_machine.travel(START, tick=False) as clock:
-        client = logged_in(owner, remember=True)
+        client = log_in_by_password(owner, remember=True)
         assert overview(client, patient).status_code == 200
         clock.move_to(START + dt.timedelta(days=3))
         assert overview(client, patient).status_code == 200
@@ -58,7 +43,7 @@ def test_keep_me_signed_in_lasts_for_a_family(owner, patient):
 @pytest.mark.parametrize("remember", [False, True])
 def test_a_clinician_is_signed_out_after_30_minutes_even_when_kept(clinician, patient, remember):
     with time_machine.travel(START, tick=False) as clock:
-        client = logged_in(clinician, remember=remember)
+        client = log_in_by_password(clinician, remember=remember)
         assert overview(client, patient).status_code == 200
         clock.move_to(START + dt.timedelta(minutes=31))
         assert overview(client, patient).status_code == 302
@@ -66,7 +51,7 @@ def test_a_clinician_is_signed_out_after_30_minutes_even_when_kept(clinician, pa
 
 def test_the_last_request_is_written_to_the_session_at_most_once_a_minute(owner, patient):
     with time_machine.travel(START, tick=False) as clock:
-        client = logged_in(owner)
+        client = log_in_by_password(owner)
         overview(client, patient)
         first = client.session["last_seen"]
         clock.move_to(START + dt.timedelta(seconds=30))

@@ -11,15 +11,9 @@ from django.urls import reverse
 from hemolog.patients.models import Patient, PatientAccess
 from hemolog.sharing.models import Invitation
 from tests import factories
+from tests.conftest import log_in_by_password
 
 START = dt.datetime(2026, 6, 10, 9, 0, tzinfo=dt.UTC)
-
-
-def logged_in_by_password(user) -> Client:
-    client = Client()
-    response = client.post(reverse("account_login"), {"login": user.email, "password": factories.PASSWORD})
-    assert response.status_code == 302
-    return client
 
 
 def confirm_password(client, response):
@@ -31,7 +25,7 @@ def confirm_password(client, response):
 def test_deleting_a_patient_asks_for_the_password_again(owner, patient):
     url = reverse("patients:delete", kwargs={"patient_id": patient.pk})
     with time_machine.travel(START, tick=False) as clock:
-        client = logged_in_by_password(owner)
+        client = log_in_by_password(owner)
         clock.shift(dt.timedelta(minutes=6))
         asked = client.get(url)
         assert Patient.objects.filter(pk=patient.pk).exists()
@@ -44,7 +38,7 @@ def test_deleting_a_patient_asks_for_the_password_again(owner, patient):
 
 def test_a_password_typed_at_log_in_a_minute_ago_is_enough(owner, patient):
     with time_machine.travel(START, tick=False) as clock:
-        client = logged_in_by_password(owner)
+        client = log_in_by_password(owner)
         clock.shift(dt.timedelta(minutes=1))
         url = reverse("patients:delete", kwargs={"patient_id": patient.pk})
         assert client.get(url).status_code == 200

@@ -7,13 +7,12 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.core import mail
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from hemolog.accounts.models import User
 from tests import factories
-from tests.servers import Browser, start_gunicorn, stop, wait_for
+from tests.servers import Browser, servers_on_the_test_database
 
 ROOT = Path(__file__).resolve().parents[2]
 TOO_MANY = "Too many failed login attempts"
@@ -51,48 +50,36 @@ def test_the_throttle_counts_per_address_not_per_browser(owner, caregiver):
 def test_a_successful_log_in_does_not_reset_the_count_of_an_attacker(client, owner):
     for _ in range(4):
         log_in(client, owner.email, "wrong-password")
-    assert log_in(fresh_client(), owner.email, factories.PASSWORD).status_code == 302
+    assert log_in(Client(), owner.email, factories.PASSWORD).status_code == 302
     log_in(client, owner.email, "wrong-password")
     assert TOO_MANY in log_in(client, owner.email, factories.PASSWORD).content.decode()
-
-
-def fresh_client():
-    return Client()
 
 
 # Two server processes ------------------------------------------------------
 
 
-def database_url() -> str:
-    settings = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{settings['NAME']}"
-    return f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
-
-
 @pytest.fixture
 def two_servers(transactional_db):
     """Two gunicorn processes on the test database, each with its own memory."""
-    started = [start_gunicorn(database_url()) for _ in range(2)]
-    try:
-        for _, url in started:
-            wait_for(f"{url}/healthz/")
-        yield [url for _, url in started]
-    finally:
-        for server, _ in started:
-            stop(server)
+    with servers_on_the_test_database() as urls:
+        yield urls
 
 
-def test_the_throttle_holds_when_the_tries_alternate_between_two_server_processes(two_servers):
+def assert_the_throttle_holds_across(servers: list[str]) -> None:
+    """Five wrong passwords in turn on the servers; then the right one is refused by each."""
     factories.make_user("parent@example.org")
     browser = Browser()
     for attempt in range(5):
-        page, _ = browser.log_in(two_servers[attempt % 2], "parent@example.org", "wrong-password")
+        page, _ = browser.log_in(servers[attempt % len(servers)], "parent@example.org", "wrong-password")
         assert TOO_MANY not in page
-    for server in two_servers:
+    for server in servers:
         page, url = browser.log_in(server, "parent@example.org", factories.PASSWORD)
         assert TOO_MANY in page
         assert url.endswith("/accounts/login/")
+
+
+def test_the_throttle_holds_when_the_tries_alternate_between_two_server_processes(two_servers):
+    assert_the_throttle_holds_across(two_servers)
 
 
 def test_a_password_reset_ends_the_wait(client, owner):

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from hemolog.patients.models import PatientAccess
 from tests import factories
-from tests.conftest import log_in
+from tests.conftest import log_in, log_in_by_password
 
 
 @pytest.fixture
@@ -118,11 +118,8 @@ def test_turning_the_app_off_on_one_phone_hides_the_patients_on_the_other(clinic
 
 def test_a_family_member_who_becomes_a_clinician_idles_out_after_30_minutes(caregiver, owner, log):
     """They ticked "keep me signed in" as a parent; once a clinician, their next page shortens it."""
-    client = Client()
-    response = client.post(
-        reverse("account_login"), {"login": caregiver.email, "password": factories.PASSWORD, "remember": "on"}
-    )
-    assert response.status_code == 302 and client.session["idle_limit"] == 14 * 24 * 3600
+    client = log_in_by_password(caregiver, remember=True)
+    assert client.session["idle_limit"] == 14 * 24 * 3600
     other_family = factories.make_patient(owner=owner, display_name="Mia")
     factories.grant(caregiver, other_family, PatientAccess.Role.CLINICIAN)
     factories.add_authenticator_app(caregiver)
