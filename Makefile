@@ -23,9 +23,10 @@ migrate: install
 seed: migrate
 	$(BIN)/python manage.py seed_demo --once
 
+# The web server, the task queue's worker and the scheduler, stopped together by Ctrl-C.
 run: seed
-	@echo "Hemolog is at http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@echo "Hemolog is at http://127.0.0.1:$(PORT)/  (Ctrl-C stops the server, the worker and the scheduler)"
+	$(BIN)/python manage.py serve 127.0.0.1:$(PORT)
 
 # SQLite unless DATABASE_URL is set (e.g. postgres://postgres@127.0.0.1:5432/hemolog).
 # Browser tests need Chromium at /usr/bin/chromium (`apt-get install chromium`).
@@ -65,4 +66,4 @@ audit: $(AUDIT_VENV)/.installed
 	$(AUDIT_VENV)/bin/python .ci/audit.py
 
 clean:
-	rm -rf $(VENV) $(AUDIT_VENV) db.sqlite3 .test-db.sqlite3 staticfiles .pytest_cache
+	rm -rf $(VENV) $(AUDIT_VENV) var db.sqlite3 .test-db.sqlite3 staticfiles .pytest_cache

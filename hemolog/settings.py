@@ -45,9 +45,14 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",
+    "django_tasks_rq",
     # Apps in their layers, bottom to top (docs/architecture.md).
     "hemolog.core",
     "hemolog.accounts",
+    "hemolog.background",
     "hemolog.patients",
     "hemolog.inventory",
     "hemolog.logbook",
@@ -247,6 +252,12 @@ CACHES = ONE_SERVER_CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 100_000},
     },
     "values": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 10_000}},
+    # How far each background job is: written by the worker, read by the page
+    # (files: the worker and the web server share this machine).
+    "progress": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("HEMOLOG_PROGRESS_DIR", str(BASE_DIR / "var" / "progress")),
+    },
 }
 if os.environ.get("REDIS_URL"):
     # Several servers: both caches and the sessions' cache in Redis, shared by
@@ -256,21 +267,49 @@ if os.environ.get("REDIS_URL"):
     # deployment sharing a Redis its own), so no kept page outlives its data.
     redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
     prefix = os.environ.get("HEMOLOG_CACHE_PREFIX", "hemolog")
-    CACHES = {"default": {**redis, "KEY_PREFIX": prefix}, "values": {**redis, "KEY_PREFIX": f"{prefix}-values"}}
+    CACHES = {
+        "default": {**redis, "KEY_PREFIX": prefix},
+        "values": {**redis, "KEY_PREFIX": f"{prefix}-values"},
+        "progress": {**redis, "KEY_PREFIX": f"{prefix}-progress"},
+    }
+
+# Background work (hemolog/background/): Django's tasks API through its
+# backport. The queue is a table of this database by default (`manage.py
+# worker` runs django-tasks-db's worker), and Redis with RQ when REDIS_URL is
+# set. The queue's Redis must not evict (`maxmemory-policy noeviction`): give
+# it its own Redis with QUEUE_REDIS_URL when the caches' one evicts.
+# HEMOLOG_TASK_BACKEND=immediate runs each task when it is enqueued (no worker).
+QUEUE_REDIS_URL = os.environ.get("QUEUE_REDIS_URL") or os.environ.get("REDIS_URL", "")
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASK_BACKEND = os.environ.get("HEMOLOG_TASK_BACKEND") or ("rq" if QUEUE_REDIS_URL else "database")
+if TASK_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"HEMOLOG_TASK_BACKEND is one of {', '.join(TASK_BACKENDS)}.")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND]}}
+RQ_QUEUES = {"default": {"URL": QUEUE_REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 30 * 60}}
+# A failed job is tried again after each of these delays (seconds), then shown as failed.
+HEMOLOG_JOB_RETRY_DELAYS = [int(n) for n in env_list("HEMOLOG_JOB_RETRY_DELAYS", "30,300")]
+HEMOLOG_EMAIL_RETRY_DELAYS = [int(n) for n in env_list("HEMOLOG_EMAIL_RETRY_DELAYS", "60,600,3600")]
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# E-mail: the console by default; SMTP when EMAIL_HOST is set.
+# E-mail: the console by default; SMTP when EMAIL_HOST is set. Either way
+# through the task queue (hemolog/background/mail.py): a request never waits
+# for the mail server.
+EMAIL_BACKEND = "hemolog.background.mail.QueuedEmailBackend"
 if os.environ.get("EMAIL_HOST"):
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    HEMOLOG_EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = os.environ["EMAIL_HOST"]
     EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    HEMOLOG_EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.console.EmailBackend"
 # A mail server that hangs must not hold a worker: give up after this long.
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Hemolog <noreply@hemolog.local>")

@@ -5,6 +5,8 @@ import tempfile
 from pathlib import Path
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "insecure-key-used-only-by-the-test-suite-0123456789abcdef")
+# One progress folder per run, shared with the servers and workers it starts.
+os.environ.setdefault("HEMOLOG_PROGRESS_DIR", str(Path(tempfile.gettempdir()) / f"hemolog-progress-{os.getpid()}"))
 
 from hemolog.settings import *  # noqa: E402,F403
 from hemolog.settings import DATABASES, ONE_SERVER_CACHES  # noqa: E402
@@ -15,6 +17,11 @@ from hemolog.settings import DATABASES, ONE_SERVER_CACHES  # noqa: E402
 if not os.environ.get("HEMOLOG_TEST_SERVER_REDIS"):
     CACHES = ONE_SERVER_CACHES
     SESSION_ENGINE = "hemolog.accounts.sessions"
+
+# Tasks run when enqueued, in the test's own transaction, unless a test starts
+# servers and a worker with a real queue (HEMOLOG_TASK_BACKEND, tests/background/).
+if not os.environ.get("HEMOLOG_TASK_BACKEND"):
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {

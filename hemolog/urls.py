@@ -19,4 +19,5 @@ urlpatterns = [
     path("patients/<id:patient_id>/", include("hemolog.insights.urls")),
     path("", include("hemolog.sharing.urls")),
     path("", include("hemolog.exports.urls")),
+    path("", include("hemolog.background.urls")),
 ]

@@ -25,9 +25,12 @@ def empty_cache():
     (dashboards are cached by patient id). The shared cache (throttles) is a
     database table: a test's transaction rolls it back, and
     ``transactional_db`` below empties it."""
+    from django.core.cache import caches
+
     from hemolog.core.caching import values_cache
 
     values_cache.clear()
+    caches["progress"].clear()  # the background jobs' progress and results (files)
 
 
 @pytest.fixture

@@ -73,6 +73,20 @@ def start_gunicorn(database_url: str, redis_url: str = "", **env) -> tuple[subpr
     return server, f"http://127.0.0.1:{port}"
 
 
+def start_worker(database_url: str, *args: str, script: str = "manage.py", **env) -> subprocess.Popen:
+    """The task queue's worker (``manage.py worker``) on ``database_url``, with
+    the test settings and ``env`` (which queue: HEMOLOG_TASK_BACKEND, QUEUE_REDIS_URL)."""
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "hemolog.settings_test",
+        "DATABASE_URL": database_url,
+        "DJANGO_DEBUG": "",
+        **env,
+    }
+    environment.pop("REDIS_URL", None)
+    return subprocess.Popen([sys.executable, script, "worker", *args], cwd=ROOT, env=environment)
+
+
 def stop(server: subprocess.Popen) -> None:
     server.terminate()
     server.wait(timeout=10)

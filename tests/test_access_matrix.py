@@ -47,6 +47,8 @@ LOG_OUT = {"account_logout"}
 POST_ONLY |= {"sharing:invitation_cancel"}
 # Anyone who sees the patient may stop seeing it (the page refuses the only owner); others 404.
 SELF_SERVICE = {"sharing:leave"}
+# A background job's page, named by its token: its starter's only, anyone else's is 404.
+OWN_JOB = {"background:job"}
 # The invitation link: named by its token, not a patient id; the landing page needs no login.
 INVITATION_URLS = {"sharing:invitation", "sharing:invitation_accept"}
 
@@ -105,7 +107,7 @@ def all_url_names(resolver=None, namespace=""):
 
 def test_every_url_is_in_the_matrix():
     listed = PUBLIC | ACCOUNT | POST_ONLY | set(PATIENT_URLS) | SELF_SERVICE | INVITATION_URLS
-    listed |= LOG_OUT | OWN_AUTHENTICATOR
+    listed |= LOG_OUT | OWN_AUTHENTICATOR | OWN_JOB
     missing = sorted(set(all_url_names()) - listed)
     assert not missing, f"URLs without an access expectation: {missing}"
 
@@ -214,6 +216,19 @@ def test_object_of_another_patient_is_404_through_own_patient(name, client_for, 
     assert client.get(url).status_code == (405 if name in POST_ONLY else 404)
     # Read-only pages refuse POST by method (405) before looking anything up.
     assert client.post(url, {}).status_code == (404 if PATIENT_URLS[name][1] else 405)
+
+
+@pytest.mark.parametrize("name", sorted(OWN_JOB))
+def test_a_job_of_another_account_is_404(name, client_for, owner, stranger):
+    from hemolog.background.models import Job
+
+    job = Job.objects.create(user=owner, kind="archive_restore", params={"title": "Importing an archive"})
+    url = reverse(name, kwargs={"token": job.token})
+    assert client_for(owner).get(url).status_code == 200
+    assert client_for(stranger).get(url).status_code == 404
+    assert client_for(owner).post(url, {}).status_code == 405  # a page to read, nothing to post
+    anonymous = Client().get(url)
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith(reverse("account_login"))
 
 
 @pytest.mark.parametrize("patient_id", [0, 999999, 2**63 + 10, 10**30])

@@ -25,7 +25,7 @@ class PendingImport(models.Model):
     so that any server reads it (the session held it before), at most one per
     user (a new upload replaces it), gone once imported or cancelled, and
     ignored after :data:`PENDING_IMPORT_HOURS` and deleted at the next upload
-    by anyone after that (the periodic job of the task queue will too)."""
+    by anyone after that, or by the hourly expiry (:func:`expire_pending_imports`)."""
 
     token = models.CharField(max_length=32, unique=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -66,3 +66,8 @@ class PendingImport(models.Model):
 
     def data(self) -> bytes:
         return zlib.decompress(bytes(self.content))
+
+
+def expire_pending_imports(now: dt.datetime) -> int:
+    """The periodic expiry's part: waiting files past their day."""
+    return PendingImport.objects.filter(expires_at__lte=now).delete()[0]

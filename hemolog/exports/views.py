@@ -4,23 +4,24 @@ and is recorded with :func:`hemolog.patients.audit.record_export`."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from hemolog.accounts.reauthentication import confirm_identity
+from hemolog.background.jobs import start_job
 from hemolog.core.dates import DateRange
 from hemolog.patients.access import PatientContext, access_patient
 from hemolog.patients.audit import record_export
 from hemolog.patients.models import PatientAccess
 
-from . import archive, csv_export, fhir_bundle, pdf_report
+from . import archive, csv_export, fhir_bundle, jobs, pdf_report
 from .forms import FORMAT_CHOICES, MAX_ARCHIVE_BYTES, ArchiveUploadForm, ExportForm
 
 DOWNLOAD_URLS = {
@@ -180,22 +181,18 @@ def archive_export(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def archive_import(request: HttpRequest) -> HttpResponse:
-    """Restore an archive into this account, which must own no patient yet."""
+    """Restore an archive into this account, which must own no patient yet:
+    the file is checked and restored by the worker, this page sends the
+    person to the job's page, which shows how far it is and then the result."""
     owns = bool(archive.owned_patients(request.user))
     form = ArchiveUploadForm(request.POST, request.FILES) if request.method == "POST" else ArchiveUploadForm()
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["archive"]
-        raw = upload.read(MAX_ARCHIVE_BYTES + 1)
-        try:
-            restored = archive.restore_archive(raw, request.user)
-        except archive.ArchiveError as error:
-            form.add_error("archive", "Nothing was imported.")
-            for problem in error.problems:
-                form.add_error("archive", problem)
-        else:
-            names = ", ".join(p.display_name for p in restored)
-            messages.success(request, f"Archive imported: {names}.")
-            return redirect("home")
+    if request.method == "POST" and form.is_valid() and not owns:
+        raw = form.cleaned_data["archive"].read(MAX_ARCHIVE_BYTES + 1)
+        job = start_job(request.user, jobs.ARCHIVE_RESTORE, data=raw, params={"title": _("Importing an archive")})
+        return redirect("background:job", token=job.token)
+    if request.method == "POST" and owns and not form.errors:
+        form.add_error("archive", _("Nothing was imported."))
+        form.add_error("archive", archive.OWNS_PATIENTS_ALREADY)
     status = 422 if request.method == "POST" else 200
     return render(
         request,

@@ -83,3 +83,16 @@ class Invitation(models.Model):
 
     def is_usable(self, now: dt.datetime) -> bool:
         return self.status(now) == self.Status.PENDING
+
+
+INVITATION_KEEP_DAYS = 30  # an unused link's row, for the owner's page and the rate limit, after it ended
+
+
+def expire_invitations(now: dt.datetime) -> int:
+    """The periodic expiry's part: invitations never accepted, expired or
+    cancelled more than :data:`INVITATION_KEEP_DAYS` ago (an accepted one is
+    kept: it says who gave the access)."""
+    before = now - dt.timedelta(days=INVITATION_KEEP_DAYS)
+    unused = Invitation.objects.filter(accepted_at__isnull=True)
+    old = unused.filter(Q(expires_at__lt=before) | Q(cancelled_at__lt=before))
+    return old.delete()[0]

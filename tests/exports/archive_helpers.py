@@ -32,6 +32,17 @@ def upload(client, content: bytes, name: str = "archive.json"):
     return client.post(IMPORT_URL, {"archive": SimpleUploadedFile(name, content, "application/json")})
 
 
+def restore(client, content: bytes, name: str = "archive.json"):
+    """Upload an archive and open the page of its restore (run by then: in
+    the suite a task runs when it is enqueued); that page's response."""
+    response = upload(client, content, name)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert response["Location"].startswith("/jobs/")
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    return page
+
+
 def comparable(data: dict) -> dict:
     data = copy.deepcopy(data)
     del data["exported_at"], data["account"]

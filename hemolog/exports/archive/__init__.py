@@ -26,7 +26,7 @@ which the archive must agree with.
 """
 
 from .export import archive_json, build_archive, owned_patients
-from .restore import ArchiveError, read_archive, restore_archive
+from .restore import OWNS_PATIENTS_ALREADY, ArchiveError, read_archive, restore_archive
 from .schema import FORMAT, VERSION, Archive
 from .size import MAX_PATIENTS, MAX_REGIMENS, MAX_ROWS, count_rows
 
@@ -35,6 +35,7 @@ __all__ = [
     "MAX_PATIENTS",
     "MAX_REGIMENS",
     "MAX_ROWS",
+    "OWNS_PATIENTS_ALREADY",
     "VERSION",
     "Archive",
     "ArchiveError",

@@ -20,10 +20,13 @@ right (a dose can't be checked against a bleed that failed).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import DatabaseError, IntegrityError, models, transaction
+from django.db import DataError, IntegrityError, models, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from pydantic import ValidationError as SchemaError
 
 from hemolog.accounts.models import User
@@ -40,6 +43,10 @@ from .restore_log import LogRestore, stamp
 from .size import size_problem
 
 MAX_ERRORS = 8
+OWNS_PATIENTS_ALREADY = gettext_lazy(
+    "This account owns patients already. An archive is restored into a fresh account: "
+    "sign up with another e-mail address and import it there."
+)
 
 
 class ArchiveError(Exception):
@@ -107,27 +114,36 @@ def _refuse_constant(name: str):
     raise ValueError(f"{name} is not a number")
 
 
-def restore_archive(raw: bytes, user: User) -> list[Patient]:
+def restore_archive(raw: bytes, user: User, progress: Callable[[int, str], None] | None = None) -> list[Patient]:
     """Restore ``raw`` into ``user``'s account, which must own no patient yet.
-    Raises ArchiveError; writes nothing unless everything can be written."""
+    Raises ArchiveError; writes nothing unless everything can be written.
+    ``progress(percent, text)`` is told how far it is. A database that is
+    away (OperationalError) is raised as it is: worth trying again later."""
+    progress = progress or _quiet
+    progress(5, _("Checking the file’s format"))
     archive = read_archive(raw)
     try:
         with transaction.atomic():
             # Lock the account, so that a double submit can't restore twice.
             User.objects.select_for_update().filter(pk=user.pk).first()
             if owned_patients(user):
-                raise ArchiveError(
-                    [
-                        "This account owns patients already. An archive is restored into a fresh account: "
-                        "sign up with another e-mail address and import it there."
-                    ]
-                )
+                raise ArchiveError([str(OWNS_PATIENTS_ALREADY)])
             restore = _Restore(user)
-            restored = [restore.patient(n, entry) for n, entry in enumerate(archive.patients, start=1)]
+            restored, count = [], len(archive.patients)
+            for n, entry in enumerate(archive.patients, start=1):
+                progress(
+                    15 + 80 * (n - 1) // count,
+                    _("Checking and saving patient %(n)s of %(count)s") % {"n": n, "count": count},
+                )
+                restored.append(restore.patient(n, entry))
             restore.problems.raise_any()
             return [patient for patient in restored if patient]
-    except (IntegrityError, DatabaseError) as error:
+    except (IntegrityError, DataError) as error:
         raise ArchiveError([f"The database refused the archive's entries, nothing was saved ({error})."]) from None
+
+
+def _quiet(percent: int, text: str) -> None:
+    pass
 
 
 class _Restore:

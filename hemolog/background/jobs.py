@@ -1,0 +1,196 @@
+"""Jobs: work a person starts from a page and waits for, done by the worker.
+
+A view calls :func:`start_job` (a :class:`.models.Job` row, then a task on the
+queue) and sends the person to the job's page, which refreshes itself until
+the job is over. The worker runs the *handler* registered for the job's kind
+(:func:`handler`; each app registers its own in its ``AppConfig.ready``):
+
+- the handler's writes are one transaction: a handler that raises leaves
+  nothing behind;
+- it reports how far it is with ``progress(percent, text)``, kept in the
+  ``progress`` cache (not the database: the transaction would hide it);
+- it returns a :class:`Outcome` for the page, or raises :class:`Refused` when
+  its input is wrong (an archive that does not check): shown, not retried;
+- any other exception is logged and the job tried again after each delay of
+  ``HEMOLOG_JOB_RETRY_DELAYS`` (seconds), then shown as failed.
+
+A job runs once however often its task is delivered: the worker claims it
+with one conditional UPDATE (waiting → running) before running it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from .models import Job
+
+logger = logging.getLogger(__name__)
+
+PROGRESS_SECONDS = 60 * 60  # how long a job's progress is kept in the cache
+
+
+@dataclasses.dataclass
+class Outcome:
+    """What the job's page shows once it is over."""
+
+    title: str
+    lines: list[str] = dataclasses.field(default_factory=list)
+    url: str = ""
+    link: str = ""
+    ok: bool = True
+
+    def as_json(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+class Refused(Exception):
+    """The job's input can't be used: shown to the person, not tried again."""
+
+    def __init__(self, outcome: Outcome):
+        super().__init__(outcome.title)
+        self.outcome = dataclasses.replace(outcome, ok=False)
+
+
+Progress = Callable[[int, str], None]
+Handler = Callable[[Job, Progress], Outcome]
+_HANDLERS: dict[str, Handler] = {}
+
+
+def handler(kind: str) -> Callable[[Handler], Handler]:
+    """Register the function that does jobs of ``kind``."""
+
+    def register(function: Handler) -> Handler:
+        _HANDLERS[kind] = function
+        return function
+
+    return register
+
+
+def retry_delays() -> list[int]:
+    return list(settings.HEMOLOG_JOB_RETRY_DELAYS)
+
+
+def max_attempts() -> int:
+    return len(retry_delays()) + 1
+
+
+def start_job(user, kind: str, *, data: bytes = b"", params: dict | None = None) -> Job:
+    """A new job of ``kind`` for ``user``, on the queue. Its texts are written
+    in the language and time zone of the request that starts it."""
+    if kind not in _HANDLERS:
+        raise LookupError(f"no handler for jobs of kind {kind!r}")
+    job = Job(user=user, kind=kind, params=params or {})
+    job.params.setdefault("language", translation.get_language())
+    job.params.setdefault("time_zone", timezone.get_current_timezone_name())
+    if data:
+        job.set_data(data)
+    job.save()
+    try:
+        enqueue(job)
+    except Exception:
+        job.delete()  # the queue is down: the page says nothing was saved, and nothing will be
+        raise
+    return job
+
+
+def enqueue(job: Job, delay: int = 0) -> None:
+    runner = run_job
+    if delay and runner.get_backend().supports_defer:
+        runner = runner.using(run_after=timezone.now() + dt.timedelta(seconds=delay))
+    runner.enqueue(job.pk)
+
+
+def progress_of(job: Job) -> dict:
+    """``{"percent": …, "text": …}`` as last reported, or empty."""
+    return caches["progress"].get(f"hemolog:job:{job.token}") or {}
+
+
+class _Reporter:
+    """Writes progress to the cache, at most twice a second."""
+
+    def __init__(self, job: Job):
+        self.key = f"hemolog:job:{job.token}"
+        self.last = 0.0
+
+    def __call__(self, percent: int, text: str) -> None:
+        now = time.monotonic()
+        if now - self.last >= 0.5 or percent >= 100:
+            self.last = now
+            caches["progress"].set(self.key, {"percent": max(0, min(100, percent)), "text": text}, PROGRESS_SECONDS)
+
+
+@task()
+def run_job(job_id: int) -> str:
+    """The task: claim the job, run its handler, record the outcome."""
+    now = timezone.now()
+    waiting = (Job.Status.WAITING, Job.Status.RETRYING)
+    claimed = Job.objects.filter(pk=job_id, status__in=waiting).update(
+        status=Job.Status.RUNNING, started_at=now, attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return "not waiting"  # run already (a task delivered twice), or gone with its user
+    job = Job.objects.get(pk=job_id)
+    run = _HANDLERS[job.kind]
+    with translation.override(job.params.get("language")), timezone.override(job.params.get("time_zone")):
+        try:
+            with transaction.atomic():
+                outcome = run(job, _Reporter(job))
+        except Refused as refusal:
+            return _finish(job, Job.Status.DONE, refusal.outcome)
+        except Exception:
+            logger.exception("Job %s (%s) failed on attempt %s", job.pk, job.kind, job.attempts)
+            return _failed(job)
+        return _finish(job, Job.Status.DONE, outcome)
+
+
+def _finish(job: Job, status: str, outcome: Outcome) -> str:
+    Job.objects.filter(pk=job.pk).update(status=status, result=outcome.as_json(), finished_at=timezone.now(), data=b"")
+    return status
+
+
+def _failed(job: Job) -> str:
+    if job.attempts < max_attempts():
+        Job.objects.filter(pk=job.pk).update(status=Job.Status.RETRYING)
+        enqueue(job, delay=retry_delays()[job.attempts - 1])
+        return Job.Status.RETRYING
+    outcome = Outcome(
+        title=_("This could not be done, and nothing was saved."),
+        lines=[
+            _("It failed %(count)s times. Try again later; if it fails again, please report it.")
+            % {"count": job.attempts}
+        ],
+        ok=False,
+    )
+    return _finish(job, Job.Status.FAILED, outcome)
+
+
+def recover_stuck_jobs(now: dt.datetime | None = None) -> int:
+    """Jobs whose worker died (running for an hour) or whose task was lost
+    (waiting for an hour): tried again, or failed once out of attempts. The
+    claim in :func:`run_job` keeps a job from running twice."""
+    now = now or timezone.now()
+    hour_ago = now - dt.timedelta(hours=1)
+    count = 0
+    stuck = Job.objects.filter(status=Job.Status.RUNNING, started_at__lt=hour_ago)
+    lost = Job.objects.filter(status__in=(Job.Status.WAITING, Job.Status.RETRYING), created_at__lt=hour_ago)
+    lost = lost.filter(started_at__isnull=True) | lost.filter(started_at__lt=hour_ago)
+    for job in stuck:
+        if Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(status=Job.Status.RETRYING):
+            _failed(job)  # counts as a failed attempt
+            count += 1
+    for job in lost:
+        enqueue(job)
+        count += 1
+    return count

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "background"
+
+urlpatterns = [
+    path("jobs/<str:token>/", views.job_status, name="job"),
+]
