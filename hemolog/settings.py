@@ -252,11 +252,11 @@ CACHES = ONE_SERVER_CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 100_000},
     },
     "values": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 10_000}},
-    # How far each background job is: written by the worker, read by the page
-    # (files: the worker and the web server share this machine).
-    "progress": {
+    # The background jobs' progress and the CSV checks' results: written by
+    # the worker, read by the page (files: one machine runs both).
+    "jobs": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ.get("HEMOLOG_PROGRESS_DIR", str(BASE_DIR / "var" / "progress")),
+        "LOCATION": os.environ.get("HEMOLOG_JOBS_CACHE_DIR", str(BASE_DIR / "var" / "jobs")),
     },
 }
 if os.environ.get("REDIS_URL"):
@@ -270,7 +270,7 @@ if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {**redis, "KEY_PREFIX": prefix},
         "values": {**redis, "KEY_PREFIX": f"{prefix}-values"},
-        "progress": {**redis, "KEY_PREFIX": f"{prefix}-progress"},
+        "jobs": {**redis, "KEY_PREFIX": f"{prefix}-jobs"},
     }
 
 # Background work (hemolog/background/): Django's tasks API through its

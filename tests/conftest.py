@@ -30,7 +30,7 @@ def empty_cache():
     from hemolog.core.caching import values_cache
 
     values_cache.clear()
-    caches["progress"].clear()  # the background jobs' progress and results (files)
+    caches["jobs"].clear()  # the background jobs' progress and results (files)
 
 
 @pytest.fixture

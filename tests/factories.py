@@ -32,11 +32,16 @@ def make_user(email: str | None = None, verified: bool = True, **extra) -> User:
 
 
 def totp_code(secret: str) -> str:
-    """The code an authenticator app shows now (RFC 6238, 30-second steps)."""
+    """The code an authenticator app shows now (RFC 6238, 30-second steps).
+    Near the end of a step it waits for the next one, as a person would: the
+    server accepts no code of a step gone by (a journey failed when the step
+    turned between typing and checking)."""
     import time
 
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
+    if 30 - time.time() % 30 < 5:
+        time.sleep(30 - time.time() % 30 + 0.1)
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 

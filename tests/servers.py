@@ -39,10 +39,10 @@ def suite_database_url() -> str:
 
 
 @contextlib.contextmanager
-def servers_on_the_test_database(count: int = 2, redis_url: str = "") -> Iterator[list[str]]:
+def servers_on_the_test_database(count: int = 2, redis_url: str = "", **env) -> Iterator[list[str]]:
     """``count`` gunicorn processes on the test database (the test needs
     ``transactional_db``, so that they see its rows), answering; their URLs."""
-    started = [start_gunicorn(suite_database_url(), redis_url) for _ in range(count)]
+    started = [start_gunicorn(suite_database_url(), redis_url, **env) for _ in range(count)]
     try:
         for _, url in started:
             wait_for(f"{url}/healthz/")
@@ -76,14 +76,13 @@ def start_gunicorn(database_url: str, redis_url: str = "", **env) -> tuple[subpr
 def start_worker(database_url: str, *args: str, script: str = "manage.py", **env) -> subprocess.Popen:
     """The task queue's worker (``manage.py worker``) on ``database_url``, with
     the test settings and ``env`` (which queue: HEMOLOG_TASK_BACKEND, QUEUE_REDIS_URL)."""
-    environment = {
-        **os.environ,
+    environment = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
+    environment |= {
         "DJANGO_SETTINGS_MODULE": "hemolog.settings_test",
         "DATABASE_URL": database_url,
         "DJANGO_DEBUG": "",
         **env,
     }
-    environment.pop("REDIS_URL", None)
     return subprocess.Popen([sys.executable, script, "worker", *args], cwd=ROOT, env=environment)
 
 
@@ -117,16 +116,48 @@ class Browser:
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode()
 
+    def visit(self, url: str) -> tuple[str, str]:
+        """GET, following redirects; the page and the URL it ended at."""
+        with self.opener.open(urllib.request.Request(url, headers={"Host": PUBLIC_HOST}), timeout=10) as response:
+            return response.read().decode(), response.url
+
     def post(self, url: str, data: dict) -> tuple[int, str]:
         """Post a form as the page would, with the CSRF token of the cookie."""
+        status, page, _ = self.submit(url, data)
+        return status, page
+
+    def submit(self, url: str, data: dict) -> tuple[int, str, str]:
+        """Post a form; the status, the page and the URL it ended at."""
         token = next(c.value for c in self.jar if c.name == "csrftoken")
         body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": token}).encode()
         request = urllib.request.Request(url, data=body, headers={"Host": PUBLIC_HOST})
         try:
             with self.opener.open(request, timeout=10) as response:
-                return response.status, response.read().decode()
+                return response.status, response.read().decode(), response.url
         except urllib.error.HTTPError as error:
-            return error.code, error.read().decode()
+            return error.code, error.read().decode(), url
+
+    def post_file(self, url: str, data: dict, field: str, filename: str, content: bytes) -> tuple[int, str, str]:
+        """Post a form with one file (multipart), as the page would; the status, page and final URL."""
+        token = next(c.value for c in self.jar if c.name == "csrftoken")
+        boundary = "hemolog-test-boundary"
+        parts = [
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+            for name, value in {**data, "csrfmiddlewaretoken": token}.items()
+        ]
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="{filename}"\r\n'
+            "Content-Type: text/csv\r\n\r\n".encode()
+            + content
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        headers = {"Host": PUBLIC_HOST, "Content-Type": f"multipart/form-data; boundary={boundary}"}
+        request = urllib.request.Request(url, data=b"".join(parts), headers=headers)
+        try:
+            with self.opener.open(request, timeout=10) as response:
+                return response.status, response.read().decode(), response.url
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode(), url
 
     def log_in(self, server: str, email: str, password: str) -> tuple[str, str]:
         """Post the log-in form of ``server``; the page answered and where it ended."""

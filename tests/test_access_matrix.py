@@ -48,7 +48,7 @@ POST_ONLY |= {"sharing:invitation_cancel"}
 # Anyone who sees the patient may stop seeing it (the page refuses the only owner); others 404.
 SELF_SERVICE = {"sharing:leave"}
 # A background job's page, named by its token: its starter's only, anyone else's is 404.
-OWN_JOB = {"background:job"}
+OWN_JOB = {"background:job", "background:job_file"}
 # The invitation link: named by its token, not a patient id; the landing page needs no login.
 INVITATION_URLS = {"sharing:invitation", "sharing:invitation_accept"}
 
@@ -222,7 +222,16 @@ def test_object_of_another_patient_is_404_through_own_patient(name, client_for, 
 def test_a_job_of_another_account_is_404(name, client_for, owner, stranger):
     from hemolog.background.models import Job
 
-    job = Job.objects.create(user=owner, kind="archive_restore", params={"title": "Importing an archive"})
+    job = Job.objects.create(
+        user=owner,
+        kind="pdf_report",
+        status=Job.Status.DONE,
+        params={"title": "Making the clinic report"},
+        result={"title": "The clinic report is ready.", "ok": True},
+        output=b"%PDF-1.4 ...",
+        output_name="leo_report.pdf",
+        output_type="application/pdf",
+    )
     url = reverse(name, kwargs={"token": job.token})
     assert client_for(owner).get(url).status_code == 200
     assert client_for(stranger).get(url).status_code == 404

@@ -30,6 +30,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -50,17 +51,21 @@ class Outcome:
     url: str = ""
     link: str = ""
     ok: bool = True
+    go_on: bool = False  # the page goes on to ``url`` by itself, with the title as a message
 
     def as_json(self) -> dict:
         return dataclasses.asdict(self)
 
 
 class Refused(Exception):
-    """The job's input can't be used: shown to the person, not tried again."""
+    """The job's input can't be used: shown to the person, not tried again.
+    Its writes are rolled back; ``afterwards`` (if given) runs after that, on
+    its own (to drop an input that can never be used)."""
 
-    def __init__(self, outcome: Outcome):
+    def __init__(self, outcome: Outcome, afterwards: Callable[[], object] | None = None):
         super().__init__(outcome.title)
         self.outcome = dataclasses.replace(outcome, ok=False)
+        self.afterwards = afterwards
 
 
 Progress = Callable[[int, str], None]
@@ -112,9 +117,15 @@ def enqueue(job: Job, delay: int = 0) -> None:
     runner.enqueue(job.pk)
 
 
+def attach_file(job: Job, name: str, content_type: str, content: bytes) -> str:
+    """Keep the file the job made (written with the job's other writes); the URL it is downloaded from."""
+    Job.objects.filter(pk=job.pk).update(output=content, output_name=name, output_type=content_type)
+    return reverse("background:job_file", kwargs={"token": job.token})
+
+
 def progress_of(job: Job) -> dict:
     """``{"percent": …, "text": …}`` as last reported, or empty."""
-    return caches["progress"].get(f"hemolog:job:{job.token}") or {}
+    return caches["jobs"].get(f"hemolog:job:{job.token}") or {}
 
 
 class _Reporter:
@@ -128,7 +139,7 @@ class _Reporter:
         now = time.monotonic()
         if now - self.last >= 0.5 or percent >= 100:
             self.last = now
-            caches["progress"].set(self.key, {"percent": max(0, min(100, percent)), "text": text}, PROGRESS_SECONDS)
+            caches["jobs"].set(self.key, {"percent": max(0, min(100, percent)), "text": text}, PROGRESS_SECONDS)
 
 
 @task()
@@ -148,6 +159,8 @@ def run_job(job_id: int) -> str:
             with transaction.atomic():
                 outcome = run(job, _Reporter(job))
         except Refused as refusal:
+            if refusal.afterwards is not None:
+                refusal.afterwards()
             return _finish(job, Job.Status.DONE, refusal.outcome)
         except Exception:
             logger.exception("Job %s (%s) failed on attempt %s", job.pk, job.kind, job.attempts)

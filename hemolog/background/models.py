@@ -25,7 +25,8 @@ class Job(models.Model):
     progress from this row (and the progress cache) and its result when ready.
 
     ``data`` holds the upload the job works on (zlib-compressed), emptied once
-    the job is over; ``result`` is what the page shows then."""
+    the job is over; ``result`` is what the page shows then, and ``output`` a
+    file it made (a long PDF report), kept as long as the job's row."""
 
     class Status(models.TextChoices):
         WAITING = "WAITING", _("Waiting for its turn")
@@ -44,6 +45,10 @@ class Job(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
     attempts = models.PositiveSmallIntegerField(default=0)
     result = models.JSONField(default=dict, blank=True)
+    # A file the job made, for its starter to download from the job's page.
+    output = models.BinaryField(default=b"", blank=True)
+    output_name = models.CharField(max_length=200, blank=True)
+    output_type = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -17,6 +19,10 @@ REFRESH_SECONDS = 2
 @require_GET
 def job_status(request: HttpRequest, token: str) -> HttpResponse:
     job = get_object_or_404(Job.objects.visible_to(request.user), token=token)
+    outcome = job.result
+    if job.is_finished and outcome.get("go_on") and outcome.get("url"):
+        messages.add_message(request, messages.SUCCESS if outcome["ok"] else messages.WARNING, outcome["title"])
+        return redirect(outcome["url"])
     progress = {} if job.is_finished else progress_of(job)
     return render(
         request,
@@ -26,6 +32,16 @@ def job_status(request: HttpRequest, token: str) -> HttpResponse:
             "progress": progress,
             "percent": progress.get("percent", 0),
             "refresh": None if job.is_finished else REFRESH_SECONDS,
-            "outcome": job.result,
+            "outcome": outcome,
         },
     )
+
+
+@never_cache
+@require_GET
+def job_file(request: HttpRequest, token: str) -> HttpResponse:
+    """The file a finished job made, for its starter only."""
+    job = get_object_or_404(Job.objects.visible_to(request.user).exclude(output_name=""), token=token)
+    response = HttpResponse(bytes(job.output), content_type=job.output_type)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=job.output_name)
+    return response

@@ -1,7 +1,10 @@
 """``/healthz/`` for the load balancer: 200 when the database and the shared
-cache (a database table, or Redis with ``REDIS_URL``) answer, else 503 with
+cache (a database table, or Redis with ``REDIS_URL``) answer, and the task
+queue when it is Redis (the database queue is the database), else 503 with
 what did not, so a server that lost them leaves the rotation."""
 
+import redis
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, connection
@@ -26,10 +29,19 @@ def _shared_cache() -> bool:
         return False
 
 
+def _queue() -> bool:
+    try:
+        return bool(redis.Redis.from_url(settings.QUEUE_REDIS_URL, socket_timeout=2, socket_connect_timeout=2).ping())
+    except redis.RedisError:
+        return False
+
+
 @login_not_required
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:
     checks = {"database": _database(), "cache": _shared_cache()}
+    if settings.TASK_BACKEND == "rq":
+        checks["queue"] = _queue()
     healthy = all(checks.values())
     body = {"status": "ok" if healthy else "unavailable"}
     body.update({name: "ok" if fine else "unreachable" for name, fine in checks.items()})

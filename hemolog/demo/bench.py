@@ -37,6 +37,7 @@ class Page:
     who: str  # "parent" or "clinician"
     cold: bool = False
     goal: float | None = GOAL  # None: not a daily page (a cold dashboard)
+    job: bool = False  # the page starts a job: its file is downloaded in the same measure
 
 
 @dataclass
@@ -79,13 +80,15 @@ def pages(data: BenchData) -> list[Page]:
         Page("dashboard, 10 years, cold", ten_years, "parent", cold=True, goal=None),
         Page(f"clinician roster, {ROSTER_PATIENTS} patients, warm", reverse("home"), "clinician"),
         Page(f"clinician roster, {ROSTER_PATIENTS} patients, cold", reverse("home"), "clinician", cold=True, goal=None),
-        # Not a daily page: the longest report one can ask for (issue 8 asks under 2 s).
+        # Not a daily page: the longest report one can ask for (issue 8 asks under 2 s). It is a
+        # job for the worker; the bench runs jobs when started: the time is the job's and the download's.
         Page(
-            "clinic report PDF, 1900 to 2099",
+            "clinic report PDF, 1900 to 2099 (its job)",
             f"{url('exports:pdf')}?start=1900-01-01&end=2099-12-31",
             "parent",
             cold=True,
             goal=None,
+            job=True,
         ),
     ]
 
@@ -103,7 +106,7 @@ def measure(pages_: list[Page], clients: dict[str, Client], runs: int) -> list[R
     warm = [result for result in results if not result.page.cold]
     for _ in range(WARM_UP):
         for result in warm:
-            _get(clients[result.page.who], result.page.url)
+            _get(clients[result.page.who], result.page.url, result.page.job)
     for _ in range(runs):
         for result in warm:
             _measure(result, clients)
@@ -118,14 +121,16 @@ def measure(pages_: list[Page], clients: dict[str, Client], runs: int) -> list[R
 def _measure(result: Result, clients: dict[str, Client]) -> None:
     with CaptureQueriesContext(connection) as captured:
         begin = time.perf_counter()
-        response = _get(clients[result.page.who], result.page.url)
+        response = _get(clients[result.page.who], result.page.url, result.page.job)
         result.times_ms.append((time.perf_counter() - begin) * 1000)
     result.queries = len(captured)
     result.kilobytes = len(response.content) / 1024
 
 
-def _get(client: Client, url: str):
+def _get(client: Client, url: str, job: bool = False):
     response = client.get(url)
+    if job and response.status_code == 302:  # the job's page; the bench runs jobs when started
+        response = client.get(f"{response['Location']}file")
     if response.status_code != 200:
         raise AssertionError(f"{url} answered {response.status_code}")
     return response

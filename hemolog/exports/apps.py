@@ -8,7 +8,7 @@ class ExportsConfig(AppConfig):
     def ready(self) -> None:
         from hemolog.background.periodic import register_expiry
 
-        from . import jobs  # noqa: F401  (registers the exports' job handlers)
+        from . import import_jobs, jobs  # noqa: F401  (register the exports' job handlers)
         from .models import expire_pending_imports
 
         register_expiry(expire_pending_imports)

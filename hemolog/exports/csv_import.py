@@ -35,6 +35,9 @@ Decisions:
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable, Iterator
+
 from django import forms
 from django.db import transaction
 
@@ -158,11 +161,22 @@ def _bleed_row(line: int, values: dict[str, str], patient: Patient, logged: set,
 # The whole file ----------------------------------------------------------------------------
 
 
-def build_plan(table: CsvTable, patient: Patient) -> ImportPlan:
-    """Check every row against the log as it is now; writes nothing."""
+def build_plan(table: CsvTable, patient: Patient, progress: Callable[[int, int], None] | None = None) -> ImportPlan:
+    """Check every row against the log as it is now; writes nothing.
+    ``progress(done, total)`` is told every hundred rows."""
+    if progress is not None:
+        table = dataclasses.replace(table, rows=_counted(table.rows, progress))
     if table.kind == BLEEDS:
         return _bleed_plan(table, patient)
     return infusion_plan(table, patient)
+
+
+def _counted(rows: list, progress: Callable[[int, int], None]) -> Iterator:
+    total = len(rows)
+    for done, row in enumerate(rows):
+        if done % 100 == 0:
+            progress(done, total)
+        yield row
 
 
 def lock_log(patient: Patient) -> None:

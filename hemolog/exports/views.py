@@ -24,6 +24,8 @@ from hemolog.patients.models import PatientAccess
 from . import archive, csv_export, fhir_bundle, jobs, pdf_report
 from .forms import FORMAT_CHOICES, MAX_ARCHIVE_BYTES, ArchiveUploadForm, ExportForm
 
+# A report over more than about 13 months is made by the worker (a ten-year log's took 1.1 s).
+LONG_REPORT_DAYS = 400
 DOWNLOAD_URLS = {
     "bleeds_csv": "exports:bleeds_csv",
     "infusions_csv": "exports:infusions_csv",
@@ -138,8 +140,13 @@ def pdf(request: HttpRequest, patient_id: int) -> HttpResponse:
         return error_page
     record_export(ctx.access, f"PDF clinic report {period.iso}")
     prepared_for = request.user.get_full_name() or request.user.email
+    filename = f"{_file_stem(ctx, period)}_report.pdf"
+    if (period.end - period.start).days >= LONG_REPORT_DAYS:  # seconds of drawing: on the worker
+        params = {"patient_id": ctx.patient.pk, "start": period.start.isoformat(), "end": period.end.isoformat()}
+        params |= {"prepared_for": prepared_for, "filename": filename, "title": _("Making the clinic report")}
+        return redirect("background:job", token=start_job(request.user, jobs.PDF_REPORT, params=params).token)
     body = pdf_report.clinic_report(ctx.patient, period, timezone.get_current_timezone(), prepared_for=prepared_for)
-    return _attachment(HttpResponse(body, content_type="application/pdf"), f"{_file_stem(ctx, period)}_report.pdf")
+    return _attachment(HttpResponse(body, content_type="application/pdf"), filename)
 
 
 @never_cache

@@ -55,3 +55,12 @@ def access_patient(
     if viewing:
         record_view(access, viewing)
     return PatientContext(patient=access.patient, access=access)
+
+
+def patient_for(user, patient_id: int, *, write: bool = False) -> Patient | None:
+    """The patient as ``user`` may reach it outside a request (a background
+    job checks again the access its page had): None if not, or not any more."""
+    access = PatientAccess.objects.select_related("patient").filter(user_id=user.pk, patient_id=patient_id).first()
+    if access is None or (write and not access.can_write):
+        return None
+    return access.patient

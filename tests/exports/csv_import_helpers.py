@@ -61,7 +61,9 @@ class Importer:
         return self.client.post(self.upload_url, {"file": SimpleUploadedFile(name, content), "kind": kind})
 
     def preview(self, show: str = "all"):
-        response = self.client.get(self.preview_url, {"show": show})
+        """The preview page, once the worker checked the file (in the suite a
+        task runs when it is enqueued: the check's page sends it back at once)."""
+        response = self.client.get(self.preview_url, {"show": show}, follow=True)
         assert response.status_code == 200
         return response
 

@@ -178,11 +178,23 @@ def test_the_longest_range_ends_today_and_charts_only_the_logs_months(client_for
     """A report of "1900 to 2099" took a worker 5-8 s: the range ends today, and
     the month chart starts at the log's first entry (the time: docs/speed.md)."""
     factories.make_infusion(patient, days_ago=40)
-    response = client_for(owner).get(export_url("pdf", patient, start="1900-01-01", end="2099-12-31"))
+    client = client_for(owner)
+    # A report over more than 400 days is made by the worker (in the suite, at once).
+    started = client.get(export_url("pdf", patient, start="1900-01-01", end="2099-12-31"))
+    assert started.status_code == 302 and started["Location"].startswith("/jobs/")
+    page = client.get(started["Location"]).content.decode()
+    assert "The clinic report is ready." in page and "Download the report (PDF)" in page
+    response = client.get(f"{started['Location']}file")
+    assert response["Content-Type"] == "application/pdf"
     today = timezone.localdate()
     assert response["Content-Disposition"] == f'attachment; filename="leo_1900-01-01_{today.isoformat()}_report.pdf"'
     text = "\n".join(pages_text(body(response)))
     assert f"01 Jan 1900 – {today:%d %b %Y}" in text  # its chart's months: tests/insights/test_dashboard_review.py
+
+
+def test_a_report_of_a_year_is_made_in_the_request(client_for, owner, patient):
+    response = client_for(owner).get(export_url("pdf", patient, start="2025-01-01", end="2026-01-31"))  # 395 days
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
 
 
 def test_names_beyond_latin_1_print(client_for, owner):
