@@ -29,8 +29,7 @@ class Command(BaseCommand):
         while self.running:
             close_old_connections()
             try:
-                for line in run_due():
-                    self.stdout.write(line)
+                run_due()  # each run is logged (hemolog.background.periodic)
             except Exception as error:  # a database that is away: wait and look again
                 self.stderr.write(f"Scheduler: {type(error).__name__}: {error}")
             close_old_connections()

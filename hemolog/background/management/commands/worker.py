@@ -20,7 +20,9 @@ class Command(BaseCommand):
     def handle(self, *args, batch: bool, **options) -> None:
         backend = settings.TASKS["default"]["BACKEND"]
         if backend == "django_tasks_db.DatabaseBackend":
-            call_command("db_worker", "--queue-name", "*", *(["--batch"] if batch else []), "--interval", "0.5")
+            # No reloader (it would SIGKILL a task under way on Ctrl-C): restart the worker after a code change.
+            extra = ["--batch"] if batch else ["--no-reload"]
+            call_command("db_worker", "--queue-name", "*", "--interval", "0.5", *extra)
         elif backend == "django_tasks_rq.RQBackend":
             extra = ["--burst"] if batch else ["--with-scheduler"]
             call_command("rqworker", "default", "--job-class", "django_tasks_rq.Job", *extra)
