@@ -1,21 +1,25 @@
 """The task queue end to end, with a real worker process started by the test,
 on the database queue and on Redis/RQ: an archive restore enqueued from the
-page in a browser, its page waiting, then the result; a job that fails is
-tried again, then shown as failed, with nothing it wrote left behind."""
+page in a browser, its page waiting, then the result; a CSV file checked and
+imported from its pages; a job that fails is tried again, then shown as
+failed, with nothing it wrote left behind."""
 
 import json
 import time
 
 import pytest
 import redis
+from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import Page, expect
 
 from hemolog.background.jobs import progress_of, start_job
 from hemolog.background.models import Job
 from hemolog.exports import archive
+from hemolog.exports.columns import BLEED_COLUMNS
 from hemolog.patients.models import Patient
 from tests.background_faults import WRITES_THEN_FAILS
 from tests.browser.test_journeys import log_in
+from tests.exports.csv_import_helpers import bleed, csv_file
 from tests.servers import ROOT, start_worker, stop, suite_database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -100,3 +104,33 @@ def test_a_job_that_fails_is_tried_again_then_shown_failed_with_nothing_written(
     page = client.get(f"/jobs/{job.token}/").content.decode()
     assert "This could not be done, and nothing was saved." in page
     assert "It failed 3 times." in page
+
+
+def test_a_csv_import_is_checked_and_saved_by_the_worker(client_for, owner, patient, worker):
+    client = client_for(owner)
+    content = csv_file(BLEED_COLUMNS, [bleed(5), bleed(4, site="HIP", side="R")])
+    upload = client.post(
+        f"/patients/{patient.pk}/import/", {"file": SimpleUploadedFile("bleeds.csv", content), "kind": ""}
+    )
+    assert upload.status_code == 302
+    preview = client.get(upload["Location"])
+    assert preview.status_code == 302 and preview["Location"].startswith("/jobs/")  # the check is a job
+    check = Job.objects.get(kind="csv_check")
+    assert "Waiting for its turn" in client.get(preview["Location"]).content.decode()  # no worker yet
+
+    worker()
+    wait_until_over(check)
+    page = client.get(preview["Location"], follow=True)  # the finished check goes on to the preview
+    assert page.redirect_chain[-1][0].endswith("/import/preview/")
+    plan = page.context["plan"]
+    assert [row.status for row in plan.rows] == ["new", "new"]
+    assert not patient.bleeds.exists()
+
+    confirm = {"token": page.context["pending"].token, "fingerprint": plan.fingerprint()}
+    started = client.post(f"/patients/{patient.pk}/import/preview/", confirm)
+    assert started["Location"].startswith("/jobs/")
+    wait_until_over(Job.objects.get(kind="csv_import"))
+    done = client.get(started["Location"], follow=True)
+    assert done.redirect_chain[-1][0] == f"/patients/{patient.pk}/bleeds/"
+    assert "Leo: 2 bleeds imported." in done.content.decode()
+    assert patient.bleeds.count() == 2
