@@ -257,11 +257,12 @@ CACHES = ONE_SERVER_CACHES = {
     "jobs": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": os.environ.get("HEMOLOG_JOBS_CACHE_DIR", str(BASE_DIR / "var" / "jobs")),
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
     },
 }
 if os.environ.get("REDIS_URL"):
     # Several servers: both caches and the sessions' cache in Redis, shared by
-    # all (give Redis `maxmemory-policy allkeys-lru`: every key here may go).
+    # all (every key here has an expiry and may be evicted: docs/operations.md).
     # Keys carry ids and log versions that start again after a database is
     # restored from a backup: change HEMOLOG_CACHE_PREFIX then (and give each
     # deployment sharing a Redis its own), so no kept page outlives its data.
@@ -276,8 +277,8 @@ if os.environ.get("REDIS_URL"):
 # Background work (hemolog/background/): Django's tasks API through its
 # backport. The queue is a table of this database by default (`manage.py
 # worker` runs django-tasks-db's worker), and Redis with RQ when REDIS_URL is
-# set. The queue's Redis must not evict (`maxmemory-policy noeviction`): give
-# it its own Redis with QUEUE_REDIS_URL when the caches' one evicts.
+# set. The queue's keys must never be evicted: one Redis for both with
+# `maxmemory-policy volatile-lru`, or its own (QUEUE_REDIS_URL) that does not evict.
 # HEMOLOG_TASK_BACKEND=immediate runs each task when it is enqueued (no worker).
 QUEUE_REDIS_URL = os.environ.get("QUEUE_REDIS_URL") or os.environ.get("REDIS_URL", "")
 TASK_BACKENDS = {

@@ -218,26 +218,37 @@ def test_object_of_another_patient_is_404_through_own_patient(name, client_for, 
     assert client.post(url, {}).status_code == (404 if PATIENT_URLS[name][1] else 405)
 
 
-@pytest.mark.parametrize("name", sorted(OWN_JOB))
-def test_a_job_of_another_account_is_404(name, client_for, owner, stranger):
+def report_job(user, patient):
     from hemolog.background.models import Job
 
-    job = Job.objects.create(
-        user=owner,
+    return Job.objects.create(
+        user=user,
         kind="pdf_report",
         status=Job.Status.DONE,
-        params={"title": "Making the clinic report"},
+        params={"title": "Making the clinic report", "patient_id": patient.pk},
         result={"title": "The clinic report is ready.", "ok": True},
         output=b"%PDF-1.4 ...",
         output_name="leo_report.pdf",
         output_type="application/pdf",
     )
-    url = reverse(name, kwargs={"token": job.token})
+
+
+@pytest.mark.parametrize("name", sorted(OWN_JOB))
+def test_a_job_of_another_account_is_404(name, client_for, owner, stranger, patient):
+    url = reverse(name, kwargs={"token": report_job(owner, patient).token})
     assert client_for(owner).get(url).status_code == 200
     assert client_for(stranger).get(url).status_code == 404
     assert client_for(owner).post(url, {}).status_code == 405  # a page to read, nothing to post
     anonymous = Client().get(url)
     assert anonymous.status_code == 302 and anonymous["Location"].startswith(reverse("account_login"))
+
+
+@pytest.mark.parametrize("name", sorted(OWN_JOB))
+def test_a_report_job_is_gone_once_the_access_to_its_patient_ended(name, client_for, clinician, log):
+    url = reverse(name, kwargs={"token": report_job(clinician, log).token})
+    assert client_for(clinician).get(url).status_code == 200
+    clinician.patient_access.filter(patient=log).delete()
+    assert client_for(clinician).get(url).status_code == 404
 
 
 @pytest.mark.parametrize("patient_id", [0, 999999, 2**63 + 10, 10**30])

@@ -70,17 +70,49 @@ class Refused(Exception):
 
 Progress = Callable[[int, str], None]
 Handler = Callable[[Job, Progress], Outcome]
-_HANDLERS: dict[str, Handler] = {}
 
 
-def handler(kind: str) -> Callable[[Handler], Handler]:
-    """Register the function that does jobs of ``kind``."""
+@dataclasses.dataclass(frozen=True)
+class _Kind:
+    run: Handler
+    atomic: bool
+    may_see: Callable[[Job], bool] | None
+
+
+_KINDS: dict[str, _Kind] = {}
+MAX_JOBS_UNDER_WAY = 3  # per person: more waits until one is over
+
+
+class TooManyJobs(Exception):
+    """The person has :data:`MAX_JOBS_UNDER_WAY` jobs waiting or running."""
+
+
+def too_many_jobs() -> str:
+    return _("You have %(count)s imports or reports under way: wait until one is over, then try again.") % {
+        "count": MAX_JOBS_UNDER_WAY
+    }
+
+
+def handler(kind: str, *, atomic: bool = True, may_see: Callable[[Job], bool] | None = None) -> Callable:
+    """Register the function that does jobs of ``kind``.
+
+    ``atomic``: the runner puts the handler and the job's outcome in one
+    transaction. A handler that keeps its checking out of the transaction (on
+    SQLite a transaction holds the database's one write lock for as long as it
+    lasts) passes False and calls :func:`finish` inside its own. ``may_see(job)``
+    says whether the job's starter may still see it and its file (their access
+    to the patient it is about, which may have ended since)."""
 
     def register(function: Handler) -> Handler:
-        _HANDLERS[kind] = function
+        _KINDS[kind] = _Kind(function, atomic, may_see)
         return function
 
     return register
+
+
+def may_see(job: Job) -> bool:
+    kind = _KINDS.get(job.kind)
+    return kind is None or kind.may_see is None or kind.may_see(job)
 
 
 def retry_delays() -> list[int]:
@@ -94,8 +126,10 @@ def max_attempts() -> int:
 def start_job(user, kind: str, *, data: bytes = b"", params: dict | None = None) -> Job:
     """A new job of ``kind`` for ``user``, on the queue. Its texts are written
     in the language and time zone of the request that starts it."""
-    if kind not in _HANDLERS:
+    if kind not in _KINDS:
         raise LookupError(f"no handler for jobs of kind {kind!r}")
+    if Job.objects.filter(user=user).exclude(status__in=Job.FINISHED).count() >= MAX_JOBS_UNDER_WAY:
+        raise TooManyJobs
     job = Job(user=user, kind=kind, params=params or {})
     job.params.setdefault("language", translation.get_language())
     job.params.setdefault("time_zone", timezone.get_current_timezone_name())
@@ -152,12 +186,18 @@ def run_job(job_id: int) -> str:
     )
     if not claimed:
         return "not waiting"  # run already (a task delivered twice), or gone with its user
-    job = Job.objects.get(pk=job_id)
-    run = _HANDLERS[job.kind]
+    job = Job.objects.defer("output").get(pk=job_id)
+    kind = _KINDS.get(job.kind)
+    if kind is None:  # a worker older than the page that started it
+        logger.error("Job %s: no handler for %r in this worker", job.pk, job.kind)
+        return _finish(job, Job.Status.FAILED, _could_not(job))
     with translation.override(job.params.get("language")), timezone.override(job.params.get("time_zone")):
         try:
-            with transaction.atomic():
-                outcome = run(job, _Reporter(job))
+            if kind.atomic:
+                with transaction.atomic():
+                    finish(job, kind.run(job, _Reporter(job)))
+            else:
+                finish(job, kind.run(job, _Reporter(job)))  # the handler finished it in its transaction, if it writes
         except Refused as refusal:
             if refusal.afterwards is not None:
                 refusal.afterwards()
@@ -165,45 +205,52 @@ def run_job(job_id: int) -> str:
         except Exception:
             logger.exception("Job %s (%s) failed on attempt %s", job.pk, job.kind, job.attempts)
             return _failed(job)
-        return _finish(job, Job.Status.DONE, outcome)
+    return Job.Status.DONE
+
+
+def finish(job: Job, outcome: Outcome) -> None:
+    """Record the job as done with ``outcome``: a handler that writes calls it
+    inside its transaction, so that the job is over exactly when its writes
+    are in (a worker that dies between the two would run it again)."""
+    _finish(job, Job.Status.DONE, outcome)
 
 
 def _finish(job: Job, status: str, outcome: Outcome) -> str:
-    Job.objects.filter(pk=job.pk).update(status=status, result=outcome.as_json(), finished_at=timezone.now(), data=b"")
+    """Only a running job ends, and only once."""
+    Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(
+        status=status, result=outcome.as_json(), finished_at=timezone.now(), data=b""
+    )
     return status
 
 
+def _could_not(job: Job) -> Outcome:
+    lines = [
+        _("It failed %(count)s times. Try again later; if it fails again, please report it.") % {"count": job.attempts}
+    ]
+    return Outcome(title=_("This could not be done, and nothing was saved."), lines=lines, ok=False)
+
+
 def _failed(job: Job) -> str:
+    """A running job that failed: tried again after its delay, or failed for good."""
     if job.attempts < max_attempts():
-        Job.objects.filter(pk=job.pk).update(status=Job.Status.RETRYING)
-        enqueue(job, delay=retry_delays()[job.attempts - 1])
+        if Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(status=Job.Status.RETRYING):
+            enqueue(job, delay=retry_delays()[job.attempts - 1])
         return Job.Status.RETRYING
-    outcome = Outcome(
-        title=_("This could not be done, and nothing was saved."),
-        lines=[
-            _("It failed %(count)s times. Try again later; if it fails again, please report it.")
-            % {"count": job.attempts}
-        ],
-        ok=False,
-    )
-    return _finish(job, Job.Status.FAILED, outcome)
+    return _finish(job, Job.Status.FAILED, _could_not(job))
 
 
 def recover_stuck_jobs(now: dt.datetime | None = None) -> int:
-    """Jobs whose worker died (running for an hour) or whose task was lost
-    (waiting for an hour): tried again, or failed once out of attempts. The
-    claim in :func:`run_job` keeps a job from running twice."""
+    """Jobs whose worker died (running for an hour: a failed attempt, tried
+    again after its delay or failed once out of attempts) or whose task was
+    lost (waiting for an hour: queued again). The claim in :func:`run_job`
+    keeps a job from running twice."""
     now = now or timezone.now()
     hour_ago = now - dt.timedelta(hours=1)
-    count = 0
-    stuck = Job.objects.filter(status=Job.Status.RUNNING, started_at__lt=hour_ago)
-    lost = Job.objects.filter(status__in=(Job.Status.WAITING, Job.Status.RETRYING), created_at__lt=hour_ago)
-    lost = lost.filter(started_at__isnull=True) | lost.filter(started_at__lt=hour_ago)
+    waiting = Job.objects.filter(status__in=(Job.Status.WAITING, Job.Status.RETRYING), created_at__lt=hour_ago)
+    lost = list(waiting.filter(started_at__isnull=True) | waiting.filter(started_at__lt=hour_ago))
+    stuck = list(Job.objects.filter(status=Job.Status.RUNNING, started_at__lt=hour_ago))
     for job in stuck:
-        if Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(status=Job.Status.RETRYING):
-            _failed(job)  # counts as a failed attempt
-            count += 1
+        _failed(job)
     for job in lost:
         enqueue(job)
-        count += 1
-    return count
+    return len(stuck) + len(lost)

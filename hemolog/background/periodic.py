@@ -64,7 +64,9 @@ def expire_jobs(now: dt.datetime) -> int:
     from django_tasks_db.models import DBTaskResult
 
     finished = DBTaskResult.objects.filter(status__in=("SUCCESSFUL", "FAILED"), finished_at__lt=before)
-    return deleted + finished.delete()[0]
+    # A task left running by a worker that was killed: its job was recovered long since.
+    abandoned = DBTaskResult.objects.filter(status="RUNNING", started_at__lt=before)
+    return deleted + finished.delete()[0] + abandoned.delete()[0]
 
 
 def run_due(now: dt.datetime | None = None) -> list[str]:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .jobs import progress_of
+from .jobs import may_see, progress_of
 from .models import Job
 
 REFRESH_SECONDS = 2
@@ -18,7 +18,9 @@ REFRESH_SECONDS = 2
 @never_cache
 @require_GET
 def job_status(request: HttpRequest, token: str) -> HttpResponse:
-    job = get_object_or_404(Job.objects.visible_to(request.user), token=token)
+    job = get_object_or_404(Job.objects.visible_to(request.user).defer("data", "output"), token=token)
+    if not may_see(job):
+        raise Http404("No such job.")
     outcome = job.result
     if job.is_finished and outcome.get("go_on") and outcome.get("url"):
         messages.add_message(request, messages.SUCCESS if outcome["ok"] else messages.WARNING, outcome["title"])
@@ -41,7 +43,9 @@ def job_status(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 def job_file(request: HttpRequest, token: str) -> HttpResponse:
     """The file a finished job made, for its starter only."""
-    job = get_object_or_404(Job.objects.visible_to(request.user).exclude(output_name=""), token=token)
+    job = get_object_or_404(Job.objects.visible_to(request.user).exclude(output_name="").defer("data"), token=token)
+    if not may_see(job):  # e.g. a clinician whose access to the patient ended since
+        raise Http404("No such job.")
     response = HttpResponse(bytes(job.output), content_type=job.output_type)
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=job.output_name)
     return response

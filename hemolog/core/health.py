@@ -31,8 +31,9 @@ def _shared_cache() -> bool:
 
 def _queue() -> bool:
     try:
-        return bool(redis.Redis.from_url(settings.QUEUE_REDIS_URL, socket_timeout=2, socket_connect_timeout=2).ping())
-    except redis.RedisError:
+        url = settings.RQ_QUEUES["default"]["URL"]  # the queue's Redis, as RQ reads it
+        return bool(redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2).ping())
+    except (redis.RedisError, ValueError):
         return False
 
 

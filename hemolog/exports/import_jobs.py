@@ -15,14 +15,16 @@ Both check again that the person may still write in the patient's log.
 
 from __future__ import annotations
 
+import logging
+
 from django.core.cache import caches
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from hemolog.background.jobs import Outcome, Progress, Refused, handler
+from hemolog.background.jobs import Outcome, Progress, Refused, finish, handler
 from hemolog.background.models import Job
 from hemolog.patients.access import patient_for
 from hemolog.patients.models import Patient
@@ -30,6 +32,8 @@ from hemolog.patients.models import Patient
 from .csv_import import ImportPlan, Status, build_plan, lock_log, save_plan
 from .csv_upload import BLEEDS, FileProblem, read_table
 from .models import PendingImport
+
+logger = logging.getLogger(__name__)
 
 CSV_CHECK = "csv_check"
 CSV_IMPORT = "csv_import"
@@ -60,6 +64,10 @@ NO_LONGER_WAITING = gettext_lazy(
 )
 
 
+def _may_write(job: Job) -> bool:
+    return patient_for(job.user, job.params["patient_id"], write=True) is not None
+
+
 def _waiting(job: Job) -> tuple[Patient, PendingImport]:
     """The job's file and patient, if the person may still write in that log."""
     patient_id = job.params["patient_id"]
@@ -71,12 +79,17 @@ def _waiting(job: Job) -> tuple[Patient, PendingImport]:
     return patient, pending
 
 
+def _drop(pending: PendingImport) -> None:
+    """This file only: a new upload keeps the row and changes its token."""
+    PendingImport.objects.filter(pk=pending.pk, token=pending.token).delete()
+
+
 def _rows(pending: PendingImport, patient_id: int):
     try:
         return read_table(pending.data(), pending.kind)
     except FileProblem as problem:  # the limits changed since the upload: the file can't wait any more
         outcome = Outcome(str(problem), url=upload_url(patient_id), go_on=True)
-        raise Refused(outcome, afterwards=pending.delete) from None
+        raise Refused(outcome, afterwards=lambda: _drop(pending)) from None
 
 
 def _reporting(progress: Progress, text: str):
@@ -86,8 +99,9 @@ def _reporting(progress: Progress, text: str):
     return report
 
 
-@handler(CSV_CHECK)
+@handler(CSV_CHECK, atomic=False, may_see=_may_write)
 def check_file(job: Job, progress: Progress) -> Outcome:
+    """Reads only (no transaction: on SQLite it would keep every writer waiting)."""
     patient, pending = _waiting(job)
     table = _rows(pending, patient.pk)
     plan = build_plan(table, patient, _reporting(progress, _("Checking row %(done)s of %(total)s"))).for_display()
@@ -95,36 +109,50 @@ def check_file(job: Job, progress: Progress) -> Outcome:
     return Outcome(_("The file is checked."), url=preview_url(patient.pk), link=_("See the preview"), go_on=True)
 
 
-@handler(CSV_IMPORT)
+@handler(CSV_IMPORT, atomic=False, may_see=_may_write)
 def import_file(job: Job, progress: Progress) -> Outcome:
+    """Check every row, then, under the log's lock, save them if nothing
+    changed since (else check again there), with the job's outcome, in one
+    short transaction."""
     patient, pending = _waiting(job)
     table = _rows(pending, patient.pk)
-    lock_log(patient)
-    patient.refresh_from_db(fields=["data_version"])
+    checked_at = patient.data_version
     plan = build_plan(table, patient, _reporting(progress, _("Checking row %(done)s of %(total)s again")))
-    if plan.fingerprint() != job.params["fingerprint"]:
-        # The new preview is this check's plan (the change may be one the version misses: a product added).
-        caches["jobs"].set(plan_key(patient, pending), plan.for_display(), PLAN_SECONDS)
-        changed = _(
-            "The log changed since this preview was shown, so nothing was saved yet. "
-            "Check the preview again and confirm."
+    with transaction.atomic():
+        lock_log(patient)
+        if not _may_write(job) or not PendingImport.objects.select_for_update().filter(
+            pk=pending.pk, token=pending.token
+        ):
+            raise Refused(Outcome(str(NO_LONGER_WAITING), url=upload_url(patient.pk), go_on=True))
+        patient.refresh_from_db(fields=["data_version"])
+        if patient.data_version != checked_at:  # an entry logged meanwhile: check again, under the lock
+            plan = build_plan(table, patient)
+        if plan.fingerprint() != job.params["fingerprint"]:
+            # The new preview is this check's plan (the change may be one the version misses: a product added).
+            caches["jobs"].set(plan_key(patient, pending), plan.for_display(), PLAN_SECONDS)
+            changed = _(
+                "The log changed since this preview was shown, so nothing was saved yet. "
+                "Check the preview again and confirm."
+            )
+            raise Refused(Outcome(changed, url=preview_url(patient.pk), go_on=True))
+        include_flagged = job.params["include_flagged"]
+        progress(96, _("Saving"))
+        try:
+            saved = save_plan(plan, patient, job.user, include_flagged=include_flagged)
+        except IntegrityError:
+            # A row the forms let through but the database refuses: a bug to fix, never a 500.
+            logger.exception("CSV import refused by the database (patient %s, job %s)", patient.pk, job.pk)
+            refused = _("The database refused one of the rows, so nothing was saved. Please report this.")
+            raise Refused(Outcome(refused, url=preview_url(patient.pk), go_on=True)) from None
+        _drop(pending)
+        name = "logbook:bleed_list" if plan.kind == BLEEDS else "logbook:infusion_list"
+        outcome = Outcome(
+            summary(patient.display_name, plan, saved, include_flagged),
+            url=reverse(name, kwargs={"patient_id": patient.pk}),
+            go_on=True,
         )
-        raise Refused(Outcome(changed, url=preview_url(patient.pk), go_on=True))
-    include_flagged = job.params["include_flagged"]
-    progress(96, _("Saving"))
-    try:
-        saved = save_plan(plan, patient, job.user, include_flagged=include_flagged)
-    except IntegrityError:
-        # A row the forms let through but the database refuses: a bug to fix, never a 500.
-        refused = _("The database refused one of the rows, so nothing was saved. Please report this.")
-        raise Refused(Outcome(refused, url=preview_url(patient.pk), go_on=True)) from None
-    PendingImport.objects.filter(pk=pending.pk).delete()
-    name = "logbook:bleed_list" if plan.kind == BLEEDS else "logbook:infusion_list"
-    return Outcome(
-        summary(patient.display_name, plan, saved, include_flagged),
-        url=reverse(name, kwargs={"patient_id": patient.pk}),
-        go_on=True,
-    )
+        finish(job, outcome)
+    return outcome
 
 
 def summary(name: str, plan: ImportPlan, saved: int, include_flagged: bool) -> str:
@@ -144,7 +172,8 @@ def summary(name: str, plan: ImportPlan, saved: int, include_flagged: bool) -> s
     return " ".join(parts)
 
 
-def job_in_progress(user, kind: str, patient: Patient, pending: PendingImport) -> Job | None:
-    """A check of this file against this version of the log already under way."""
+def job_in_progress(user, kind: str, patient: Patient, pending: PendingImport, **params) -> Job | None:
+    """A job of ``kind`` on this file, against this version of the log, with these ``params``, under way."""
     running = Job.objects.filter(user=user, kind=kind, params__token=pending.token).exclude(status__in=Job.FINISHED)
-    return running.filter(params__key=plan_key(patient, pending)).first()
+    running = running.filter(params__key=plan_key(patient, pending))
+    return running.filter(**{f"params__{name}": value for name, value in params.items()}).first()

@@ -21,7 +21,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from hemolog.background.jobs import start_job
+from hemolog.background.jobs import TooManyJobs, start_job, too_many_jobs
 from hemolog.patients.access import PatientContext, access_patient
 
 from . import import_jobs
@@ -147,11 +147,15 @@ def _to_job(
     request: HttpRequest, kind: str, ctx: PatientContext, pending: PendingImport, title: str, **params
 ) -> HttpResponse:
     """Send the person to the page of the job doing this, started unless one is under way."""
-    job = import_jobs.job_in_progress(request.user, kind, ctx.patient, pending)
+    job = import_jobs.job_in_progress(request.user, kind, ctx.patient, pending, **params)
     if job is None:
         params |= {"title": title, "patient_id": ctx.patient.pk, "token": pending.token}
         params["key"] = import_jobs.plan_key(ctx.patient, pending)
-        job = start_job(request.user, kind, params=params)
+        try:
+            job = start_job(request.user, kind, params=params)
+        except TooManyJobs:
+            messages.warning(request, too_many_jobs())
+            return redirect("exports:import_upload", patient_id=ctx.patient.pk)
     return redirect("background:job", token=job.token)
 
 
@@ -162,6 +166,10 @@ def _confirm(request: HttpRequest, ctx: PatientContext, pending: PendingImport |
         messages.error(request, import_jobs.NO_LONGER_WAITING)
         return redirect("exports:import_upload", patient_id=patient.pk)
     if "cancel" in request.POST:
+        under_way = import_jobs.job_in_progress(request.user, import_jobs.CSV_IMPORT, patient, pending)
+        if under_way is not None:  # its save may be in already: let it end, and say how it ended
+            messages.warning(request, _("The import is under way and can no longer be cancelled."))
+            return redirect("background:job", token=under_way.token)
         _forget(request)
         messages.info(request, _("Import cancelled: nothing was saved."))
         return redirect("exports:import_upload", patient_id=patient.pk)

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from hemolog.background.jobs import Outcome, Progress, Refused, attach_file, handler
+from hemolog.background.jobs import Outcome, Progress, Refused, attach_file, finish, handler
 from hemolog.background.models import Job
 from hemolog.core.dates import DateRange
 from hemolog.patients.access import patient_for
@@ -22,10 +23,16 @@ ARCHIVE_RESTORE = "archive_restore"
 PDF_REPORT = "pdf_report"
 
 
-@handler(ARCHIVE_RESTORE)
+@handler(ARCHIVE_RESTORE, atomic=False)
 def restore_archive(job: Job, progress: Progress) -> Outcome:
+    """The restore's own transaction holds its writes and the job's outcome
+    (the file is read and its format checked before it starts)."""
+
+    def done(restored: list) -> None:
+        finish(job, _restored(restored))
+
     try:
-        restored = archive.restore_archive(job.input(), job.user, progress=progress)
+        restored = archive.restore_archive(job.input(), job.user, progress=progress, before_commit=done)
     except archive.ArchiveError as error:
         raise Refused(
             Outcome(
@@ -36,6 +43,10 @@ def restore_archive(job: Job, progress: Progress) -> Outcome:
             )
         ) from None
     progress(100, _("Done"))
+    return _restored(restored)
+
+
+def _restored(restored: list) -> Outcome:
     names = ", ".join(patient.display_name for patient in restored)
     return Outcome(
         title=ngettext(
@@ -49,9 +60,14 @@ def restore_archive(job: Job, progress: Progress) -> Outcome:
     )
 
 
-@handler(PDF_REPORT)
+def _may_read(job: Job) -> bool:
+    return patient_for(job.user, job.params["patient_id"]) is not None
+
+
+@handler(PDF_REPORT, atomic=False, may_see=_may_read)
 def clinic_report(job: Job, progress: Progress) -> Outcome:
-    """The PDF report of ``params["patient_id"]`` for the days from ``start`` to ``end``."""
+    """The PDF report of ``params["patient_id"]`` for the days from ``start`` to
+    ``end``: drawn outside any transaction, kept with the job's outcome."""
     params = job.params
     patient = patient_for(job.user, params["patient_id"])
     if patient is None:  # the access ended meanwhile
@@ -61,6 +77,9 @@ def clinic_report(job: Job, progress: Progress) -> Outcome:
     body = pdf_report.clinic_report(
         patient, period, timezone.get_current_timezone(), prepared_for=params["prepared_for"]
     )
-    url = attach_file(job, params["filename"], "application/pdf", body)
+    with transaction.atomic():
+        url = attach_file(job, params["filename"], "application/pdf", body)
+        outcome = Outcome(_("The clinic report is ready."), url=url, link=_("Download the report (PDF)"))
+        finish(job, outcome)
     progress(100, _("Done"))
-    return Outcome(_("The clinic report is ready."), url=url, link=_("Download the report (PDF)"))
+    return outcome

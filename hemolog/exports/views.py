@@ -4,6 +4,7 @@ and is recorded with :func:`hemolog.patients.audit.record_export`."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,7 +16,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from hemolog.accounts.reauthentication import confirm_identity
-from hemolog.background.jobs import start_job
+from hemolog.background.jobs import TooManyJobs, start_job, too_many_jobs
+from hemolog.background.models import Job
 from hemolog.core.dates import DateRange
 from hemolog.patients.access import PatientContext, access_patient
 from hemolog.patients.audit import record_export
@@ -142,11 +144,26 @@ def pdf(request: HttpRequest, patient_id: int) -> HttpResponse:
     prepared_for = request.user.get_full_name() or request.user.email
     filename = f"{_file_stem(ctx, period)}_report.pdf"
     if (period.end - period.start).days >= LONG_REPORT_DAYS:  # seconds of drawing: on the worker
-        params = {"patient_id": ctx.patient.pk, "start": period.start.isoformat(), "end": period.end.isoformat()}
-        params |= {"prepared_for": prepared_for, "filename": filename, "title": _("Making the clinic report")}
-        return redirect("background:job", token=start_job(request.user, jobs.PDF_REPORT, params=params).token)
+        return _report_job(request, ctx, period, prepared_for, filename)
     body = pdf_report.clinic_report(ctx.patient, period, timezone.get_current_timezone(), prepared_for=prepared_for)
     return _attachment(HttpResponse(body, content_type="application/pdf"), filename)
+
+
+def _report_job(
+    request: HttpRequest, ctx: PatientContext, period: DateRange, prepared_for: str, filename: str
+) -> HttpResponse:
+    """The page of the job making this report: the one under way for the same days, or a new one."""
+    params = {"patient_id": ctx.patient.pk, "start": period.start.isoformat(), "end": period.end.isoformat()}
+    under_way = Job.objects.filter(user=request.user, kind=jobs.PDF_REPORT).exclude(status__in=Job.FINISHED)
+    job = under_way.filter(**{f"params__{name}": value for name, value in params.items()}).first()
+    if job is None:
+        params |= {"prepared_for": prepared_for, "filename": filename, "title": _("Making the clinic report")}
+        try:
+            job = start_job(request.user, jobs.PDF_REPORT, params=params)
+        except TooManyJobs:
+            messages.warning(request, too_many_jobs())
+            return redirect("exports:export", patient_id=ctx.patient.pk)
+    return redirect("background:job", token=job.token)
 
 
 @never_cache
@@ -195,8 +212,12 @@ def archive_import(request: HttpRequest) -> HttpResponse:
     form = ArchiveUploadForm(request.POST, request.FILES) if request.method == "POST" else ArchiveUploadForm()
     if request.method == "POST" and form.is_valid() and not owns:
         raw = form.cleaned_data["archive"].read(MAX_ARCHIVE_BYTES + 1)
-        job = start_job(request.user, jobs.ARCHIVE_RESTORE, data=raw, params={"title": _("Importing an archive")})
-        return redirect("background:job", token=job.token)
+        try:
+            job = start_job(request.user, jobs.ARCHIVE_RESTORE, data=raw, params={"title": _("Importing an archive")})
+        except TooManyJobs:
+            form.add_error("archive", too_many_jobs())
+        else:
+            return redirect("background:job", token=job.token)
     if request.method == "POST" and owns and not form.errors:
         form.add_error("archive", _("Nothing was imported."))
         form.add_error("archive", archive.OWNS_PATIENTS_ALREADY)

@@ -91,3 +91,30 @@ def test_a_refusing_mail_server_is_tried_again_then_the_message_logged_as_lost(q
         send_mail("Hemolog: an invitation", "A link", None, ["anna@example.org"])  # returns: it was queued
     assert len(connections) == 4  # the first try and one after each delay (in the suite, at once)
     assert "E-mail to anna@example.org lost after 4 attempts" in caplog.text
+
+
+def test_an_html_only_message_and_a_lazy_header_arrive_as_written(queued):
+    from django.utils.translation import gettext_lazy
+
+    message = EmailMultiAlternatives("Hemolog", "<p>Only HTML</p>", None, ["anna@example.org"])
+    message.content_subtype = "html"
+    message.extra_headers = {"X-Hemolog-Note": gettext_lazy("Reminder")}
+    message.attach("card.txt", b"Leo, severe hemophilia A", "text/plain")
+    message.send()
+    (sent,) = mail.outbox
+    assert sent.content_subtype == "html" and sent.body == "<p>Only HTML</p>"
+    assert sent.extra_headers == {"X-Hemolog-Note": "Reminder"}
+    assert sent.attachments[0][:2] == ("card.txt", "Leo, severe hemophilia A")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_password_reset_of_django_allauth_goes_through_the_queue(queued, client, settings):
+    from tests import factories
+
+    owner = factories.make_user("owner@example.org")
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    assert client.post("/accounts/password/reset/", {"email": owner.email}).status_code == 302
+    assert not mail.outbox and DBTaskResult.objects.filter(task_path__endswith="send_email").count() == 1
+    call_command("worker", "--batch")
+    (sent,) = mail.outbox
+    assert sent.to == [owner.email] and "/accounts/password/reset/key/" in sent.body

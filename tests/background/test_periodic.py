@@ -150,3 +150,18 @@ def test_a_job_that_ran_out_of_attempts_while_its_worker_died_is_failed(owner):
     periodic.expire(timezone.now())
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED and job.result["ok"] is False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stuck_job_is_queued_once_after_its_retry_delay(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    owner = factories.make_user("owner@example.org")
+    now = timezone.now()
+    Job.objects.create(user=owner, kind=COUNTED, status=Job.Status.RUNNING, attempts=1, started_at=now - 2 * HOUR)
+    assert periodic.expire(now).endswith("1 stuck jobs tried again")
+    (task,) = DBTaskResult.objects.all()  # once, not also as a "lost" waiting job
+    assert task.run_after is not None and task.run_after >= now + dt.timedelta(seconds=29)  # the first retry delay
+    assert Job.objects.get().status == Job.Status.RETRYING
+
+
+HOUR = dt.timedelta(hours=1)

@@ -98,11 +98,11 @@ def test_while_the_shared_redis_is_away_pages_answer_503_too(client_for, owner, 
 
 def test_the_health_check_reads_the_queue_when_it_is_redis(client, db, settings):
     settings.TASK_BACKEND = "rq"
-    settings.QUEUE_REDIS_URL = "redis://127.0.0.1:6379/12"
+    settings.RQ_QUEUES = {"default": {"URL": "redis://127.0.0.1:6379/12"}}
     assert client.get(reverse("health")).json() == {"status": "ok", "database": "ok", "cache": "ok", "queue": "ok"}
     with socket.socket() as unused:  # a port nothing listens on
         unused.bind(("127.0.0.1", 0))
-        settings.QUEUE_REDIS_URL = f"redis://127.0.0.1:{unused.getsockname()[1]}/0"
+        settings.RQ_QUEUES = {"default": {"URL": f"redis://127.0.0.1:{unused.getsockname()[1]}/0"}}
     response = client.get(reverse("health"))
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable", "database": "ok", "cache": "ok", "queue": "unreachable"}

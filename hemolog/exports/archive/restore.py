@@ -114,11 +114,17 @@ def _refuse_constant(name: str):
     raise ValueError(f"{name} is not a number")
 
 
-def restore_archive(raw: bytes, user: User, progress: Callable[[int, str], None] | None = None) -> list[Patient]:
+def restore_archive(
+    raw: bytes,
+    user: User,
+    progress: Callable[[int, str], None] | None = None,
+    before_commit: Callable[[list[Patient]], None] | None = None,
+) -> list[Patient]:
     """Restore ``raw`` into ``user``'s account, which must own no patient yet.
     Raises ArchiveError; writes nothing unless everything can be written.
-    ``progress(percent, text)`` is told how far it is. A database that is
-    away (OperationalError) is raised as it is: worth trying again later."""
+    ``progress(percent, text)`` is told how far it is; ``before_commit(patients)``
+    writes what must be in the same transaction (the job's outcome). A database
+    that is away (OperationalError) is raised as it is: worth trying again later."""
     progress = progress or _quiet
     progress(5, _("Checking the file’s format"))
     archive = read_archive(raw)
@@ -137,7 +143,10 @@ def restore_archive(raw: bytes, user: User, progress: Callable[[int, str], None]
                 )
                 restored.append(restore.patient(n, entry))
             restore.problems.raise_any()
-            return [patient for patient in restored if patient]
+            restored = [patient for patient in restored if patient]
+            if before_commit is not None:
+                before_commit(restored)
+            return restored
     except (IntegrityError, DataError) as error:
         raise ArchiveError([f"The database refused the archive's entries, nothing was saved ({error})."]) from None
 
