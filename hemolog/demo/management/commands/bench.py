@@ -13,6 +13,7 @@ size and ratio to the floor. Everything it writes is rolled back at the end.
 
 from __future__ import annotations
 
+import logging
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -57,6 +58,7 @@ class Command(BaseCommand):
     def handle(self, *args, runs: int, restore_rows: int, **options):
         if runs < 1:
             raise CommandError("--runs must be at least 1.")
+        logging.getLogger("django_tasks").setLevel(logging.WARNING)  # a line per job the pages start
         if not Product.objects.filter(patient=None).exists():
             raise CommandError("The product catalogue is empty: run `manage.py migrate` first.")
         # Caches of its own, in this process's memory: the bench empties them
