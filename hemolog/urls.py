@@ -2,6 +2,7 @@ from django.urls import include, path, register_converter
 
 from hemolog.core.converters import IdConverter
 from hemolog.core.health import health
+from hemolog.home import pwa
 from hemolog.home import views as home_views
 
 register_converter(IdConverter, "id")
@@ -12,6 +13,9 @@ handler500 = "hemolog.core.errors.server_error"
 urlpatterns = [
     path("", home_views.home, name="home"),
     path("healthz/", health, name="health"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("favicon.ico", pwa.favicon, name="favicon"),
     path("accounts/", include("hemolog.accounts.urls")),
     path("patients/", include("hemolog.patients.urls")),
     path("patients/<id:patient_id>/", include("hemolog.logbook.urls")),

@@ -28,6 +28,9 @@ PUBLIC = {
     "account_reset_password_from_key_done",
     "mfa_authenticate",  # the second step of a log-in in progress
     "health",
+    "manifest",  # installing the app: the manifest, its service worker, the favicon
+    "service_worker",
+    "favicon",
 }
 ACCOUNT = {"home", "account_settings", "account_security", "patients:create"}
 # The own account's sign-in: password, addresses, re-authentication, two-factor.

@@ -4,3 +4,8 @@ document.addEventListener("click", function (event) {
   var button = event.target.closest("[data-go-back]");
   if (button) { event.preventDefault(); history.back(); }
 });
+
+// Installable on the home screen: the service worker keeps the static files only (hemolog/home/pwa.py).
+if ("serviceWorker" in navigator) {
+  window.addEventListener("load", function () { navigator.serviceWorker.register("/sw.js"); });
+}
