@@ -205,7 +205,7 @@ CASES = [
     ("infusion", "dose", "", REQUIRED),
     ("infusion", "dose", "1,000", NUMBER),
     ("infusion", "vials_used", "1e400", WHOLE_NUMBER),
-    ("infusion", "vials_used", HUGE, "has only 10 vial(s) left"),
+    ("infusion", "vials_used", HUGE, "has only 10 vials left"),
     ("infusion", "vials_used", "-1", "Ensure this value is greater than or equal to 0."),
     ("bleed", "pain", "1e400", WHOLE_NUMBER),
     ("bleed", "pain", HUGE, "Ensure this value is less than or equal to 10."),

@@ -105,17 +105,20 @@ def _radios(field: BoundField) -> str:
     groups = widget.optgroups(field.html_name, widget.format_value(field.value()), attrs)
     options = [option for _, group, _ in groups for option in group]
     out = []
-    for n, option in enumerate(options, start=1):
+    for option in options:
         out.append(
             f'<div class="form-check"><input type="{option["type"]}" class="form-check-input{invalid}"'
             f' name="{escape(field.html_name)}" value="{escape(option["value"])}"{_attrs(option["attrs"])}>'
             f'<label for="{escape(option["attrs"].get("id", ""))}" class="form-check-label">'
-            f"{conditional_escape(option['label'])}</label>{_errors(field) if n == len(options) else ''}</div>"
+            f"{conditional_escape(option['label'])}</label></div>"
         )
     described = f' aria-describedby="{field.aria_describedby}"' if field.aria_describedby else ""
+    # The message under the whole group (crispy puts it in the last option, which
+    # squeezed that option onto two lines on a phone): shown, as no input precedes it.
+    errors = _errors(field).replace('class="invalid-feedback"', 'class="invalid-feedback d-block"', 1)
     return (
         f'<div id="div_{field.auto_id}" class="mb-3"><fieldset{described}>{_label(field, "legend")}'
-        f"<div>{''.join(out)}</div>{_help(field)}</fieldset></div>"
+        f"<div>{''.join(out)}</div>{errors}{_help(field)}</fieldset></div>"
     )
 
 

@@ -48,6 +48,7 @@ import uuid
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import ngettext
 from fhir.resources.R4B.annotation import Annotation
 from fhir.resources.R4B.bundle import Bundle, BundleEntry
 from fhir.resources.R4B.codeableconcept import CodeableConcept
@@ -254,7 +255,9 @@ class _Builder:
         ucum_code, unit = UCUM_UNITS.get(product.unit, (None, product.unit))
         notes = []
         if infusion.lot is not None:
-            notes.append(f"{infusion.vials_used} vial(s) of {infusion.lot.vial_size} {product.unit}.")
+            vials = infusion.vials_used
+            text = ngettext("%(count)s vial of %(size)s %(unit)s.", "%(count)s vials of %(size)s %(unit)s.", vials)
+            notes.append(text % {"count": vials, "size": infusion.lot.vial_size, "unit": product.unit})
         if infusion.notes:
             notes.append(infusion.notes)
         reason = [ref(self.add_bleed(infusion.bleed), f"{infusion.bleed.site_label} bleed")] if infusion.bleed else None

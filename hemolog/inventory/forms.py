@@ -1,5 +1,6 @@
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy, ngettext
 
 from hemolog.core.formfields import DateInput, NumberInput, PlausibleDateField
 
@@ -28,6 +29,7 @@ class ReceiveLotForm(forms.ModelForm):
     def __init__(self, *args, patient, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["product"].queryset = Product.objects.for_patient(patient)
+        self.fields["product"].empty_label = gettext_lazy("Choose the product")  # not Django's "---------"
         self.fields["received_on"].initial = timezone.localdate
 
     def clean_lot_number(self) -> str:
@@ -85,12 +87,19 @@ class AdjustStockForm(forms.Form):
         if kind == StockMovement.Kind.ADJUSTED:
             data["change"] = vials - self.lot.vials_on_hand
             if data["change"] == 0:
-                self.add_error("vials", f"The lot already holds {vials} vial(s): nothing to correct.")
+                text = ngettext(
+                    "The lot already holds %(count)s vial: nothing to correct.",
+                    "The lot already holds %(count)s vials: nothing to correct.",
+                    vials,
+                )
+                self.add_error("vials", text % {"count": vials})
         else:
             if vials == 0:
                 self.add_error("vials", "Enter how many vials.")
             elif vials > self.lot.vials_on_hand:
-                self.add_error("vials", f"The lot holds only {self.lot.vials_on_hand} vial(s).")
+                held = self.lot.vials_on_hand
+                text = ngettext("The lot holds only %(count)s vial.", "The lot holds only %(count)s vials.", held)
+                self.add_error("vials", text % {"count": held})
             data["change"] = -vials
         return data
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import ngettext
 
 from .models import StockLot, StockMovement
 
@@ -34,7 +35,10 @@ def move_stock(
     if vials < 0:
         rows = rows.filter(vials_on_hand__gte=-vials)
     if rows.update(vials_on_hand=F("vials_on_hand") + vials) != 1:
-        raise InsufficientStock(f"Lot {lot.lot_number} does not have {-vials} vial(s) left.")
+        text = ngettext(
+            "Lot %(lot)s does not have %(count)s vial left.", "Lot %(lot)s does not have %(count)s vials left.", -vials
+        )
+        raise InsufficientStock(text % {"lot": lot.lot_number, "count": -vials})
     movement = StockMovement.objects.create(
         lot=lot, kind=kind, vials=vials, reason=reason, infusion=infusion, created_by=user
     )

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from hemolog.core.links import entry_links
@@ -65,7 +66,11 @@ def lot_receive(request: HttpRequest, patient_id: int) -> HttpResponse:
         lot = form.save(commit=False)
         lot.patient = ctx.patient
         receive_lot(lot, form.cleaned_data["vials"], user=request.user)
-        messages.success(request, f"{form.cleaned_data['vials']} vial(s) of lot {lot.lot_number} added to stock.")
+        vials = form.cleaned_data["vials"]
+        text = ngettext(
+            "%(count)s vial of lot %(lot)s added to stock.", "%(count)s vials of lot %(lot)s added to stock.", vials
+        )
+        messages.success(request, text % {"count": vials, "lot": lot.lot_number})
         return redirect("inventory:stock", patient_id=patient_id)
     return render(request, "inventory/lot_receive.html", {"form": form, "ctx": ctx, "patient": ctx.patient})
 
@@ -99,7 +104,9 @@ def lot_adjust(request: HttpRequest, patient_id: int, pk: int) -> HttpResponse:
         except InsufficientStock:
             form.add_error("vials", "The stock changed meanwhile: there are fewer vials now. Check and try again.")
         else:
-            messages.success(request, f"Lot {lot.lot_number} now holds {lot.vials_on_hand} vial(s).")
+            held = lot.vials_on_hand
+            text = ngettext("Lot %(lot)s now holds %(count)s vial.", "Lot %(lot)s now holds %(count)s vials.", held)
+            messages.success(request, text % {"lot": lot.lot_number, "count": held})
             return redirect("inventory:lot_detail", patient_id=patient_id, pk=pk)
     return render(request, "inventory/lot_adjust.html", {"form": form, "ctx": ctx, "patient": ctx.patient, "lot": lot})
 

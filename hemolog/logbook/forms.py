@@ -8,6 +8,7 @@ from django import forms
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from hemolog.clinical.records import WeightHistory
 from hemolog.core.formfields import DateInput, DateTimeLocalInput, LocalDateTimeField, NumberInput, PlausibleDateField
@@ -231,14 +232,23 @@ class InfusionForm(forms.ModelForm):
             if vials * lot.vial_size < dose:
                 self.add_error(
                     "vials_used",
-                    f"{vials} vial(s) of {lot.vial_size} {lot.product.unit} hold {vials * lot.vial_size} "
-                    f"{lot.product.unit}, less than the dose.",
+                    ngettext(
+                        "%(vials)s vial of %(size)s %(unit)s holds %(total)s %(unit)s, less than the dose.",
+                        "%(vials)s vials of %(size)s %(unit)s hold %(total)s %(unit)s, less than the dose.",
+                        vials,
+                    )
+                    % {"vials": vials, "size": lot.vial_size, "unit": lot.product.unit, "total": vials * lot.vial_size},
                 )
             available = lot.vials_on_hand + (self.previous_vials if lot.pk == self.previous_lot_id else 0)
             if vials > available and not self.history:
                 self.add_error(
                     "vials_used" if data.get("vials_used") else "dose",
-                    f"Lot {lot.lot_number} has only {available} vial(s) left; this dose needs {vials}.",
+                    ngettext(
+                        "Lot %(lot)s has only %(count)s vial left; this dose needs %(vials)s.",
+                        "Lot %(lot)s has only %(count)s vials left; this dose needs %(vials)s.",
+                        available,
+                    )
+                    % {"lot": lot.lot_number, "count": available, "vials": vials},
                 )
             data["vials_used"] = vials
         elif not lot:

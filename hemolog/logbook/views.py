@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hemolog.core.caching import values_cache
@@ -263,10 +264,22 @@ def infusion_delete(request: HttpRequest, patient_id: int, pk: int) -> HttpRespo
     infusion = get_object_or_404(ctx.patient.infusions.select_related("product", "lot"), pk=pk)
     if request.method == "POST":
         if services.delete_infusion(infusion, request.user):
-            back = f" {infusion.vials_used} vial(s) went back to lot {infusion.lot.lot_number}." if infusion.lot else ""
+            back = ""
+            if infusion.lot:
+                back = " " + ngettext(
+                    "%(count)s vial went back to lot %(lot)s.",
+                    "%(count)s vials went back to lot %(lot)s.",
+                    infusion.vials_used,
+                ) % {"count": infusion.vials_used, "lot": infusion.lot.lot_number}
             messages.success(request, "The infusion was deleted." + back)
         return redirect("logbook:infusion_list", patient_id=patient_id)
-    warning = f"Its {infusion.vials_used} vial(s) go back into lot {infusion.lot.lot_number}." if infusion.lot else ""
+    warning = ""
+    if infusion.lot:
+        warning = ngettext(
+            "Its %(count)s vial goes back into lot %(lot)s.",
+            "Its %(count)s vials go back into lot %(lot)s.",
+            infusion.vials_used,
+        ) % {"count": infusion.vials_used, "lot": infusion.lot.lot_number}
     return _confirm_delete(
         request,
         ctx,

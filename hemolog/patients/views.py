@@ -51,6 +51,11 @@ def _read_recent_log(patient: Patient, today: dt.date, times: Times) -> dict:
             for i in patient.infusions.select_related("product")[:5]
         ],
         "regimen": str(regimen) if regimen else "",
+        # A new log: the page offers the next steps (a regimen, the stock) until one is taken.
+        "new_log": not regimen
+        and not patient.regimens.exists()
+        and not patient.stock_lots.exists()
+        and not patient.infusions.exists(),
         "weights": [
             {"day": times.day(w.measured_on), "kg": str(w.weight_kg), "delete_url": weight_delete(w.pk)}
             for w in patient.weights.all()[:10]

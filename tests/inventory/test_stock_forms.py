@@ -140,11 +140,23 @@ def post_adjust(client_for, owner, patient, lot):
 def test_discarding_more_vials_than_on_hand_is_refused(post_adjust, patient, lot, kind):
     before = ledger(patient)
     response = post_adjust(kind=kind, vials="11", reason="Dropped the box")
-    assert_field_error(response, "vials", "The lot holds only 10 vial(s).")
+    assert_field_error(response, "vials", "The lot holds only 10 vials.")
     html = response.content.decode()
     assert 'name="vials" value="11"' in html
     assert 'name="reason" value="Dropped the box"' in html
     assert ledger(patient) == before
+
+
+def test_one_vial_is_one_vial_not_vial_s(client_for, owner, patient):
+    """A count is written in the singular or the plural, never as "vial(s)"."""
+    from tests import factories
+
+    lot = factories.make_lot(patient, vials=1, lot_number="ONE1")
+    response = client_for(owner).post(
+        f"/patients/{patient.pk}/stock/lots/{lot.pk}/adjust/", {"kind": "DISCARDED", "vials": "2", "reason": "Broke"}
+    )
+    assert_field_error(response, "vials", "The lot holds only 1 vial.")
+    assert "vial(s)" not in response.content.decode()
 
 
 def test_discarding_zero_vials_is_refused(post_adjust, patient, lot):
@@ -158,7 +170,7 @@ def test_discarding_zero_vials_is_refused(post_adjust, patient, lot):
 def test_correcting_to_the_same_count_is_refused(post_adjust, patient, lot):
     before = ledger(patient)
     response = post_adjust(kind="ADJUSTED", vials="10", reason="Counted")
-    assert_field_error(response, "vials", "The lot already holds 10 vial(s): nothing to correct.")
+    assert_field_error(response, "vials", "The lot already holds 10 vials: nothing to correct.")
     assert 'name="vials" value="10"' in response.content.decode()
     assert ledger(patient) == before
 

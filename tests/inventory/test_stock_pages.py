@@ -31,6 +31,12 @@ def test_receive_a_lot_records_it_in_the_ledger(client_for, owner, patient):
     assert list(lot.movements.values_list("kind", "vials")) == [("RECEIVED", 12)]
 
 
+def test_the_receive_form_asks_for_a_product_in_words(client_for, owner, patient):
+    html = client_for(owner).get(reverse("inventory:lot_receive", kwargs={"patient_id": patient.pk})).content.decode()
+    assert '<option value="" selected>Choose the product</option>' in html
+    assert "---------" not in html
+
+
 def test_stock_page_totals_per_product_and_warns_of_expiry(client_for, owner, patient):
     today = timezone.localdate()
     factories.make_lot(patient, vials=4, lot_number="SOON", expires_on=today + dt.timedelta(days=20))

@@ -158,7 +158,7 @@ def test_factor_dose_per_kg_uses_the_weight_on_the_day_of_the_infusion(client_fo
 def test_fewer_vials_than_the_dose_needs_is_refused(post_infusion, patient, lot):
     before = stock_state(lot)
     response = post_infusion(lot=lot.pk, dose="5000", vials_used="1")  # 1 vial of 1000 IU
-    assert_field_error(response, "vials_used", "1 vial(s) of 1000 IU hold 1000 IU, less than the dose.")
+    assert_field_error(response, "vials_used", "1 vial of 1000 IU holds 1000 IU, less than the dose.")
     assert Infusion.objects.count() == 0
     assert stock_state(lot) == before
 

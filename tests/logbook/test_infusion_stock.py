@@ -68,7 +68,7 @@ def test_empty_lot_is_not_offered(client_for, owner, patient, lot):
 def test_more_vials_than_on_hand_are_refused(post_infusion, lot):
     before = stock_state(lot)
     response = post_infusion(lot=lot.pk, dose="1000", vials_used="11")
-    assert_field_error(response, "vials_used", "Lot A1234 has only 10 vial(s) left; this dose needs 11.")
+    assert_field_error(response, "vials_used", "Lot A1234 has only 10 vials left; this dose needs 11.")
     assert 'name="vials_used" value="11"' in response.content.decode()
     assert Infusion.objects.count() == 0
     assert stock_state(lot) == before
@@ -78,7 +78,7 @@ def test_dose_needing_more_vials_than_on_hand_is_refused_at_the_dose(post_infusi
     small = factories.make_lot(patient, vials=2, vial_size=1000, lot_number="SMALL2")
     before = stock_state(small)
     response = post_infusion(lot=small.pk, dose="2500")  # three 1000 IU vials
-    assert_field_error(response, "dose", "Lot SMALL2 has only 2 vial(s) left; this dose needs 3.")
+    assert_field_error(response, "dose", "Lot SMALL2 has only 2 vials left; this dose needs 3.")
     assert 'name="dose" value="2500"' in response.content.decode()
     assert Infusion.objects.count() == 0
     assert stock_state(small) == before
@@ -149,7 +149,7 @@ def test_editing_to_more_vials_than_the_lot_holds_changes_nothing(client_for, ow
         infusion_data(given_at=as_input(infusion.given_at), lot=lot.pk, dose="2000", vials_used="11"),
     )
     # 8 on hand plus the 2 this infusion already took.
-    assert_field_error(response, "vials_used", "Lot A1234 has only 10 vial(s) left; this dose needs 11.")
+    assert_field_error(response, "vials_used", "Lot A1234 has only 10 vials left; this dose needs 11.")
     assert 'name="vials_used" value="11"' in response.content.decode()
     infusion.refresh_from_db()
     assert infusion.vials_used == 2

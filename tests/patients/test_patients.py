@@ -136,3 +136,21 @@ def test_the_patient_page_shows_each_change_to_the_log_at_once(
 
     factories.make_regimen(patient, interval_days=3)
     assert "every 3 days" in client.get(url).content.decode().lower()
+
+
+def test_a_new_patients_page_offers_the_next_steps_until_one_is_taken(client_for, owner):
+    client = client_for(owner)
+    response = client.post(
+        "/patients/new/",
+        {"display_name": "Mia", "hemophilia_type": "A", "severity": "UNKNOWN", "inhibitor_status": "NONE"},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "Next: set up Mia’s log" in html, html[:3000]
+    mia = Patient.objects.get(display_name="Mia")
+    assert "Set up the prophylaxis regimen" in html
+    assert "Add the stock in the fridge" in html
+    from tests import factories
+
+    factories.make_lot(mia, vials=5, lot_number="FIRST1")
+    assert "Next: set up" not in client.get(f"/patients/{mia.pk}/").content.decode()
