@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test lint format install migrate seed chromium redis clean audit
+.PHONY: run test lint format install migrate seed chromium redis axe clean audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,7 +43,18 @@ redis:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }; \
 	  redis-server --daemonize yes --port 6379 --bind 127.0.0.1 --save "" >/dev/null; sleep 1; }
 
-test: install chromium redis
+# axe-core, which the browser tests run on every page they visit (tests/accessibility.py);
+# from npm, pinned by package-lock.json, never served to users.
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "Installing npm (apt-get)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+axe: $(AXE)
+
+test: install chromium redis $(AXE)
 	DJANGO_DEBUG= $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
@@ -66,4 +77,4 @@ audit: $(AUDIT_VENV)/.installed
 	$(AUDIT_VENV)/bin/python .ci/audit.py
 
 clean:
-	rm -rf $(VENV) $(AUDIT_VENV) var db.sqlite3 .test-db.sqlite3 staticfiles .pytest_cache
+	rm -rf $(VENV) $(AUDIT_VENV) var db.sqlite3 .test-db.sqlite3 staticfiles .pytest_cache node_modules

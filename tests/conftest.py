@@ -177,3 +177,26 @@ def browser_context_args(browser_context_args):
         "has_touch": True,
         "timezone_id": "Europe/London",
     }
+
+
+@pytest.fixture
+def new_context(new_context):
+    """Every browser context of a test is watched by axe-core: once the test is
+    over, each page it visited is checked, and a serious or critical violation
+    fails the test (tests/accessibility.py)."""
+    from .accessibility import AXE, Recorder
+
+    if not AXE.exists():
+        pytest.fail(f"axe-core is missing at {AXE}: run `npm ci` (make test does).")
+    watched = []
+
+    def watched_context(**kwargs):
+        context = new_context(**kwargs)
+        recorder = Recorder()
+        recorder.watch(context)
+        watched.append((context, recorder))
+        return context
+
+    yield watched_context
+    found = [line for context, recorder in watched for line in recorder.violations(context)]
+    assert not found, "axe-core found serious or critical violations:\n" + "\n".join(found)
