@@ -18,6 +18,7 @@ from django.forms import BoundField
 from django.forms.widgets import Input
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import ngettext
 
 REQUIRED = '<span class="asteriskField">*</span>'
 
@@ -155,12 +156,42 @@ def field_html(field: BoundField) -> SafeString:
     return mark_safe(f'<div id="div_{field.auto_id}" class="mb-3">{inner}</div>')
 
 
+def _first_control_id(field: BoundField) -> str:
+    """The id of the control a link to the field should reach: a group's first option."""
+    widget = field.field.widget
+    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple | forms.MultiWidget):
+        return f"{field.auto_id}_0"
+    return field.auto_id
+
+
+def error_summary(form: forms.BaseForm) -> SafeString:
+    """Every error of a form that came back, at its top: a phone shows the top
+    of the page again, and an error further down sat out of sight (or behind
+    the sticky Save bar). Each line links to its field; static/js/hemolog.js
+    moves the focus here, and a link's tap to its field. As the GOV.UK Design
+    System's error summary (https://design-system.service.gov.uk/components/error-summary/)."""
+    if not form.is_bound or not form.errors:
+        return mark_safe("")
+    items = [f"<li>{conditional_escape(error)}</li>" for error in form.non_field_errors()]
+    count = len(items)
+    for field in form:
+        for error in field.errors:
+            count += 1
+            text = conditional_escape(f"{field.label}: {error}" if field.label else error)
+            target = _first_control_id(field)
+            link = f'<a class="alert-link" href="#{target}">{text}</a>' if target else text
+            items.append(f"<li>{link}</li>")
+    title = ngettext("There is %(count)d problem to fix", "There are %(count)d problems to fix", count) % {
+        "count": count
+    }
+    return mark_safe(
+        '<div class="alert alert-danger error-summary" role="alert" tabindex="-1" aria-labelledby="error-summary">'
+        f'<h2 class="h6 mb-2" id="error-summary">{conditional_escape(title)}</h2>'
+        f'<ul class="mb-0">{"".join(items)}</ul></div>'
+    )
+
+
 def form_html(form: forms.BaseForm) -> SafeString:
-    """The whole form as crispy's ``|crispy`` filter writes it: the errors that
-    belong to no field, then every field."""
-    out = []
-    if form.non_field_errors():
-        items = "".join(f"<li>{conditional_escape(error)}</li>" for error in form.non_field_errors())
-        out.append(f'<div class="alert alert-block alert-danger"><ul class="m-0">{items}</ul></div>')
-    out.extend(field_html(field) for field in form)
-    return mark_safe("".join(out))
+    """The whole form: the summary of its errors (those that belong to no
+    field included), then every field."""
+    return mark_safe(error_summary(form) + "".join(field_html(field) for field in form))

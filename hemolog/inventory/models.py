@@ -8,6 +8,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 
 EXPIRY_WARNING_DAYS = 30
 
@@ -50,7 +52,9 @@ def product_label(brand_name: str, kind: str) -> str:
 
 def lot_label(brand_name: str, lot_number: str, vial_size: int, unit: str, vials: int, expires_on: dt.date) -> str:
     """A lot as the infusion form lists it, for a lot read whole or as values."""
-    return f"{brand_name} · lot {lot_number} · {vial_size} {unit} · {vials} left · exp {expires_on:%d %b %Y}"
+    left = ngettext("%(count)d vial left", "%(count)d vials left", vials) % {"count": vials}
+    expires = gettext("expires %(date)s") % {"date": date_format(expires_on, "j M Y")}
+    return f"{brand_name} · lot {lot_number} · {vial_size} {unit} · {left} · {expires}"
 
 
 _KIND_LABELS = dict(ProductKind.choices)

@@ -130,6 +130,8 @@ class InfusionForm(forms.ModelForm):
         }
         widgets = {
             "given_at": DateTimeLocalInput(),
+            # Options on lines of their own: a phone's drop-down cut off the vials left and the expiry.
+            "lot": forms.RadioSelect,
             "dose": NumberInput(attrs={"min": 0.1}),
             "vials_used": NumberInput(attrs={"min": 0}, step="1", inputmode="numeric"),
             "reason": forms.RadioSelect,

@@ -9,3 +9,19 @@ document.addEventListener("click", function (event) {
 if ("serviceWorker" in navigator) {
   window.addEventListener("load", function () { navigator.serviceWorker.register("/sw.js"); });
 }
+
+// A form that came back: the focus goes to the summary of its errors (at the top), and a
+// tap on one of its links moves the focus to that field and shows it (hemolog/core/fieldhtml.py).
+var summary = document.querySelector(".error-summary");
+if (summary) {
+  summary.focus();
+  summary.addEventListener("click", function (event) {
+    var link = event.target.closest("a[href^='#']");
+    var field = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (!field) return;
+    event.preventDefault();
+    field.focus({ preventScroll: true });
+    // The whole field (label, control, message) in the middle of the screen, clear of the Save bar.
+    (field.closest("[id^='div_id_']") || field).scrollIntoView({ block: "center" });
+  });
+}

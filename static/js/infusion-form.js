@@ -7,13 +7,14 @@
   if (!dose || !out || !weight) return;
   function unit() {
     // The unit is in the chosen lot's or product's label ("… 1000 IU …", "… mg …").
-    var chosen = [document.getElementById("id_lot"), document.getElementById("id_product")]
-      .map(function (s) { return s && s.selectedIndex > 0 ? s.options[s.selectedIndex].text : ""; }).join(" ");
+    var lot = form.querySelector("input[name=lot]:checked");
+    var product = document.getElementById("id_product");
+    var chosen = (lot && lot.value ? lot.labels[0].textContent : "") + " " +
+      (product && product.selectedIndex > 0 ? product.options[product.selectedIndex].text : "");
     return / mg\b/.test(chosen) || /Emicizumab/.test(chosen) ? "mg" : "IU";
   }
-  ["id_lot", "id_product"].forEach(function (id) {
-    var el = document.getElementById(id);
-    if (el) el.addEventListener("change", show);
+  form.addEventListener("change", function (event) {
+    if (event.target.name === "lot" || event.target.name === "product") show();
   });
   function show() {
     var value = parseFloat(dose.value);

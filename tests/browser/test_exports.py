@@ -37,4 +37,4 @@ def test_a_bad_range_is_explained_on_the_page(page: Page, live_server, owner, lo
     page.get_by_label("To", exact=True).fill("2025-05-01")
     page.get_by_label("Bleeds (CSV)").check()
     page.get_by_role("button", name="Download").click()
-    expect(page.get_by_text("The last day must be on or after the first.")).to_be_visible()
+    expect(page.get_by_text("The last day must be on or after the first.", exact=True)).to_be_visible()

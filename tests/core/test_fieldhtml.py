@@ -1,7 +1,9 @@
 """The fields rendered in Python are crispy's bootstrap5 markup: the same
 elements, attributes and texts, for every kind of field the daily forms have,
-blank, filled in and with errors. One difference is deliberate: a radio
-group's error is under the group, not inside its last option."""
+blank, filled in and with errors. Two differences are deliberate: a radio
+group's error is under the group, not inside its last option, and a form
+that came back starts with a summary of its errors (with the errors that
+belong to no field), where crispy lists only the latter."""
 
 import datetime as dt
 from html.parser import HTMLParser
@@ -12,7 +14,7 @@ from django.template import engines
 from django.utils import timezone
 
 from hemolog.core.dates import DateRangeForm
-from hemolog.core.fieldhtml import field_html, form_html
+from hemolog.core.fieldhtml import error_summary, field_html, form_html
 from hemolog.logbook.forms import BleedForm, InfusionForm
 from hemolog.patients.forms import WeightForm
 from tests import factories
@@ -60,6 +62,21 @@ def without_group_errors(found: list, form) -> list:
     return kept
 
 
+def without_summaries(found: list) -> list:
+    """The tokens without the form's error summary (ours) or its non-field errors' block (crispy's)."""
+    kept, depth = [], 0
+    for token in found:
+        classes = dict(token[2]).get("class", frozenset()) if token[0] == "<" else frozenset()
+        if depth == 0 and token[:2] == ("<", "div") and classes & {"error-summary", "alert-block"}:
+            depth = 1
+            continue
+        if depth:
+            depth += (token[:2] == ("<", "div")) - (token[:2] == (">", "div"))
+            continue
+        kept.append(token)
+    return kept
+
+
 def crispy(form) -> str:
     return engines["django"].from_string("{% load crispy_forms_tags %}{{ form|crispy }}").render({"form": form})
 
@@ -97,7 +114,10 @@ def infusion_forms(patient, lot, bleed):
 
 def test_a_bleed_form_is_crispys(patient):
     for form in bleed_forms(patient):
-        assert without_group_errors(tokens(form_html(form)), form) == without_group_errors(tokens(crispy(form)), form)
+        ours, theirs = tokens(form_html(form)), tokens(crispy(form))
+        assert without_summaries(without_group_errors(ours, form)) == without_summaries(
+            without_group_errors(theirs, form)
+        )
 
 
 def test_an_infusion_forms_fields_are_crispys(patient, lot):
@@ -129,3 +149,24 @@ def test_values_and_labels_are_escaped(patient):
     form = BleedForm({"site": "KNEE", "notes": '</textarea><script>alert("x")</script>'}, patient=patient)
     html = field_html(form["notes"])
     assert "<script>" not in html and "&lt;/textarea&gt;&lt;script&gt;" in html
+
+
+def test_the_error_summary_links_each_error_to_its_field(patient):
+    form = BleedForm({"site": "KNEE", "pain": "14", "started_at": "2999-01-01T10:00"}, patient=patient)
+    assert not form.is_valid()
+    summary = tokens(error_summary(form))
+    links = [dict(token[2])["href"] for token in summary if token[:2] == ("<", "a")]
+    # Each error's link reaches the control: a radio group's first option, a field's input.
+    assert links == ["#id_started_at", "#id_side_0", "#id_cause_0", "#id_severity_0", "#id_pain"]
+    texts = [token[1] for token in summary if token[0] == "text"]
+    assert texts[0] == "There are 5 problems to fix"
+    assert texts[1].startswith("When did it start?: ") and texts[-1].startswith("Pain (0–10): ")
+    assert tokens(form_html(form))[: len(summary)] == summary  # at the top of the form
+
+
+def test_the_error_summary_is_empty_for_a_blank_or_a_valid_form(patient):
+    assert error_summary(BleedForm(patient=patient)) == ""
+    valid = {"site": "KNEE", "side": "L", "cause": "SPONTANEOUS", "severity": "MILD", "started_at": "2024-01-01T10:00"}
+    form = BleedForm(valid, patient=patient)
+    assert form.is_valid(), form.errors
+    assert error_summary(form) == ""

@@ -26,11 +26,11 @@ def page(client, patient) -> str:
 
 def test_after_a_dose_the_page_shows_the_lot_and_the_last_dose_as_they_are_now(client_for, owner, patient, lot):
     client = client_for(owner)
-    assert "lot A1234 · 1000 IU · 10 left" in page(client, patient)
+    assert "lot A1234 · 1000 IU · 10 vials left" in page(client, patient)
     response = client.post(f"/patients/{patient.pk}/infusions/new/", infusion_data(lot=lot.pk, dose=2000))
     assert response.status_code == 302
     html = page(client, patient)
-    assert "lot A1234 · 1000 IU · 8 left" in html
+    assert "lot A1234 · 1000 IU · 8 vials left" in html
     assert "Last dose: 2000 IU Advate" in html
 
 
