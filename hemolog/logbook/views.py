@@ -16,10 +16,10 @@ from hemolog.core.numbers import amount
 from hemolog.inventory.stock import InsufficientStock
 from hemolog.patients.access import access_patient
 
-from . import services
+from . import body_map, services
 from .forms import BleedForm, InfusionForm, RegimenForm
 from .infusion_page import infusion_page, initial
-from .models import MIDLINE_SITES, Infusion, Regimen
+from .models import MIDLINE_SITES, Cause, Infusion, Regimen, site_label
 from .rows import BLEED_FIELDS, INFUSION_FIELDS, bleed_rows, infusion_rows
 from .rows_html import bleed_entries, infusion_entries
 
@@ -124,6 +124,12 @@ def bleed_edit(request: HttpRequest, patient_id: int, pk: int) -> HttpResponse:
 
 
 def _bleed_form_page(request, ctx, form, bleed=None) -> HttpResponse:
+    last = None
+    if bleed is None:  # a new bleed may start as the last one: "same as last time"
+        last = ctx.patient.bleeds.order_by("-started_at").values("site", "side", "cause").first()
+    if last:
+        last["label"] = site_label(last["site"], last["side"])
+        last["cause_label"] = Cause(last["cause"]).label.lower() if last["cause"] else ""
     return render(
         request,
         "logbook/bleed_form.html",
@@ -132,6 +138,8 @@ def _bleed_form_page(request, ctx, form, bleed=None) -> HttpResponse:
             "ctx": ctx,
             "patient": ctx.patient,
             "bleed": bleed,
+            "last_bleed": last,
+            "body_map": {"spots": body_map.SPOTS, "limbs": body_map.LIMBS},
             "midline_sites": [str(site) for site in MIDLINE_SITES],
         },
     )
