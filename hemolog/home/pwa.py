@@ -29,6 +29,7 @@ CACHED_STATIC = [
     "vendor/bootstrap/bootstrap.bundle.min.js",
     "css/hemolog.css",
     "js/hemolog.js",
+    "js/theme.js",
     "icons/icon-192.png",
     "icons/favicon-32.png",
 ]

@@ -14,7 +14,9 @@ from pypdf import PdfReader
 
 from hemolog.core.dates import DateRange
 from hemolog.exports.chart_png import DPI, WIDTH_IN, month_chart_png
+from hemolog.exports.chart_png import FONT_SIZE as PRINT_FONT_SIZE
 from hemolog.insights.charts.month import bleeds_and_adherence_chart
+from hemolog.insights.charts.style import FONT_SIZE
 from hemolog.insights.dashboard import build_dashboard
 from hemolog.logbook.models import BleedEpisode, Infusion
 from hemolog.logbook.services import record_infusion
@@ -134,9 +136,11 @@ def test_the_summary_page_carries_the_chart_as_an_image(report):
 
 
 def test_the_chart_is_the_dashboards_figure_at_print_size(report, year):
-    """One figure builder: the PNG has the dashboard SVG's height (the same legend
-    rows) at the report's width, and is the image the report prints."""
-    board = build_dashboard(year, DateRange(dt.date(2025, 1, 1), dt.date(2025, 12, 31)), timezone.now())
+    """One figure builder: the PNG is the dashboard's SVG drawn with print's smaller
+    text, everything shrunk alike (the same legend rows), at the report's width; it
+    is the image the report prints."""
+    period = DateRange(dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+    board = build_dashboard(year, period, period.end_at(dt.UTC))  # as the report: at the end of its range
     data = board.month_chart_data()
     assert [joint for joint, _ in data.bars] == [("KNEE", "R"), ("ANKLE", "L")]
     png, height = month_chart_png(data)
@@ -145,7 +149,7 @@ def test_the_chart_is_the_dashboards_figure_at_print_size(report, year):
     assert PdfReader(io.BytesIO(report)).pages[0].images[0].image.size == size
     svg = bleeds_and_adherence_chart(data).svg
     svg_height_pt = float(re.search(r'viewBox="0 0 [\d.]+ ([\d.]+)"', svg).group(1))
-    assert svg_height_pt / 72 == pytest.approx(height, abs=0.01)
+    assert svg_height_pt / 72 * PRINT_FONT_SIZE / FONT_SIZE == pytest.approx(height, abs=0.01)
 
 
 def test_the_logs_follow_with_repeated_headers(report):

@@ -18,7 +18,7 @@ from hemolog.insights.charts.body import body_map
 from hemolog.insights.charts.data import MonthChartData
 from hemolog.insights.charts.drawing import Chart
 from hemolog.insights.charts.level import factor_level_chart
-from hemolog.insights.charts.month import bleeds_and_adherence_chart
+from hemolog.insights.charts.month import bleeds_and_adherence_chart, month_figure
 from hemolog.insights.charts.style import joint_colour
 from hemolog.insights.joints import JOINTS
 
@@ -34,6 +34,15 @@ BLEEDS = {
     LEFT_ELBOW: [0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0],
 }
 ADHERENCE = [100.0, 87.5, None, 62.5, 75.0, 100.0, 92.3, 100.0, 84.6, None, 100.0, 96.2]
+
+
+def drawing_settings():
+    """The matplotlib settings the charts are drawn with (hemolog.insights.charts.drawing)."""
+    import matplotlib
+
+    from hemolog.insights.charts import drawing
+
+    return matplotlib.rc_context(drawing._RC)
 
 
 def month_chart(months, bleeds, adherence=(), targets=()) -> Chart:
@@ -73,8 +82,28 @@ def test_bleeds_chart_is_valid_svg_with_the_joints_in_the_legend():
     words = texts(parse(chart))
     assert "Left ankle (target joint)" in words
     assert "Right knee" in words and "Left elbow" in words
-    assert "Adherence % (right axis)" in words
-    assert "100 %" in words  # the second axis
+    assert "Adherence" in words  # its own panel's label
+    assert "100 %" in words
+
+
+def test_the_adherence_line_has_a_panel_of_its_own_below_the_bars():
+    """On a phone the line over the bars hid them, and a second y axis's gridlines disagreed with the first's."""
+    with drawing_settings():
+        figure = month_figure(MonthChartData(MONTHS, BLEEDS, ADHERENCE, [LEFT_ANKLE]))
+    bars, adherence = figure.axes
+    assert len(bars.patches) == sum(1 for counts in BLEEDS.values() for c in counts if c) and not bars.lines
+    assert len(adherence.lines) == 1 and not adherence.patches
+    assert adherence.get_ylim() == (0, 100) and adherence.get_ylabel() == "Adherence"
+    assert adherence.get_position().y1 < bars.get_position().y0  # below, not over
+    assert bars.get_shared_x_axes().joined(bars, adherence)  # the same months, one above the other
+
+
+def test_chart_text_is_legible_on_a_phone():
+    """At least 12 units, in a chart 360 units wide drawn about 351 CSS px wide at 375 px: 12 px or more."""
+    chart = month_chart(MONTHS, BLEEDS, ADHERENCE, targets=[LEFT_ANKLE])
+    assert chart.svg.split('viewBox="')[1].split('"')[0].split()[2] == "360"
+    sizes = {float(size) for size in re.findall(r"font-size: ([\d.]+)px", chart.svg)}
+    assert sizes and min(sizes) >= 12, sizes
 
 
 def test_bleeds_alt_has_the_totals_and_the_adherence_range():
@@ -113,7 +142,7 @@ def test_no_bleeds_still_draws_the_adherence_line():
     words = texts(parse(chart))
     assert "No joint bleeds in this period" in words
     assert "No joint bleeds in this period" in chart.alt
-    assert "Adherence % (right axis)" in words
+    assert "Adherence" in words and "100 %" in words
     assert "Left knee" not in words  # a joint with no bleed is not in the legend
     assert "from 63 % to 100 %" in chart.alt
 
@@ -184,6 +213,16 @@ NEW_YORK = ZoneInfo("America/New_York")
 def level_points() -> list[tuple[dt.datetime, float]]:
     # 40 IU/dL decaying with a 12 h half-life, one point an hour over 4 days.
     return [(T0 + i * H, 40 * 2 ** (-i / 12)) for i in range(97)]
+
+
+def test_the_low_reference_lines_stand_apart_under_a_high_peak():
+    """A dose peaking at 80 IU/dL: on a linear axis the lines at 1, 3 and 5 IU/dL sat within 5 px."""
+    points = [(T0 + i * H, 80 * 2 ** (-i / 12)) for i in range(120)]
+    chart = factor_level_chart(points, [], UTC)
+    dashed = re.findall(r'<path d="M [\d.]+ ([\d.]+) L [\d.]+ \1"[^>]*stroke-dasharray', chart.svg)
+    one, three, five = sorted((float(y) for y in dashed), reverse=True)  # SVG y grows downwards
+    assert one - three >= 20 and three - five >= 8, (one, three, five)
+    assert "IU/dL (log scale)" in texts(parse(chart))
 
 
 def test_factor_level_chart_marks_bleeds_with_the_level_in_the_zone():
@@ -343,3 +382,14 @@ def test_drawing_from_several_threads_gives_the_same_svg():
         jobs += [pool.submit(factor_level_chart, level_points(), [], UTC) for _ in range(4)]
         results = [job.result().svg for job in jobs]
     assert results == [expected] * 4 + [level] * 4
+
+
+def test_markers_take_their_colours_from_each_use_so_a_stylesheet_can_recolour_them():
+    """Dark mode recolours the charts with CSS, which never reaches the copy a <use> draws."""
+    chart = month_chart(MONTHS, BLEEDS, ADHERENCE)
+    shapes = re.findall(r"<defs>(.*?)</defs>", chart.svg)
+    assert shapes and not any("fill:" in shape or "stroke:" in shape for shape in shapes), shapes
+    uses = re.findall(r"<use [^>]*>", chart.svg)
+    assert uses and all("fill: #" in use and "stroke: #" in use for use in uses)
+    markers = [use for use in uses if "fill: #ffffff; stroke: #212529" in use]  # the adherence line's points
+    assert len(markers) == sum(1 for a in ADHERENCE if a is not None)

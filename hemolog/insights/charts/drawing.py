@@ -53,12 +53,6 @@ _RC = {
     "svg.id": None,
     "font.family": ["sans-serif"],
     "font.sans-serif": ["DejaVu Sans"],
-    "font.size": FONT_SIZE,
-    "axes.titlesize": FONT_SIZE,
-    "axes.labelsize": FONT_SIZE,
-    "xtick.labelsize": FONT_SIZE - 0.5,
-    "ytick.labelsize": FONT_SIZE - 0.5,
-    "legend.fontsize": FONT_SIZE - 0.5,
     "axes.edgecolor": MUTED,
     "axes.labelcolor": INK,
     "axes.linewidth": 0.8,
@@ -81,6 +75,20 @@ _RC = {
     "figure.constrained_layout.h_pad": 0.04,
     "figure.constrained_layout.w_pad": 0.04,
 }
+
+
+def _font_sizes(size: float) -> dict[str, float]:
+    return {
+        "font.size": size,
+        "axes.titlesize": size,
+        "axes.labelsize": size,
+        "xtick.labelsize": size - 0.5,
+        "ytick.labelsize": size - 0.5,
+        "legend.fontsize": size - 0.5,
+    }
+
+
+_RC |= _font_sizes(FONT_SIZE)
 # No RDF metadata block (it would name http:// namespaces and a date).
 _SVG_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
 
@@ -95,10 +103,11 @@ def svg(build: Callable[[], Figure], *, title: str, kind: str) -> str:
     return inline(buffer.getvalue(), title=title, css_class=f"hl-chart hl-mpl hl-{kind}")
 
 
-def png(build: Callable[[], Figure], *, dpi: int) -> tuple[bytes, tuple[float, float]]:
-    """The figure ``build`` makes, as PNG bytes at ``dpi``, and its size in inches."""
+def png(build: Callable[[], Figure], *, dpi: int, font_size: float = FONT_SIZE) -> tuple[bytes, tuple[float, float]]:
+    """The figure ``build`` makes, as PNG bytes at ``dpi``, and its size in inches;
+    its text at ``font_size`` points (print reads smaller text than a phone)."""
     buffer = io.BytesIO()
-    with _LOCK, matplotlib.rc_context(_RC):
+    with _LOCK, matplotlib.rc_context(_RC | _font_sizes(font_size)):
         figure = build()
         FigureCanvasAgg(figure)
         figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import FixedFormatter, FixedLocator, MaxNLocator
+from matplotlib.ticker import FixedFormatter, FixedLocator, FuncFormatter, NullLocator
 
 from hemolog.clinical.dates import require_aware
 
@@ -32,6 +32,8 @@ from .style import (
 )
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+# The labelled levels (IU/dL) of the y axis, as many as fit under the curve's top.
+Y_TICKS = (0, 1, 3, 10, 30, 100, 300)
 
 
 def _days(value: dt.datetime) -> float:
@@ -117,8 +119,10 @@ def factor_level_chart(
     window as ``(start, label)``; each is drawn as a dotted vertical line with a marker
     on the curve, and listed with the estimated level at its start (interpolated
     between the curve's points) in the text alternative. Times are shown in ``tz``.
-    ``thresholds`` are dashed reference lines, each named in the legend ("1 IU/dL");
-    the y axis starts at 0.
+    ``thresholds`` are dashed reference lines, each named in the legend ("1 IU/dL").
+    The y axis is linear from 0 to 1 IU/dL and logarithmic above (matplotlib's
+    "symlog"): on a linear axis up to a peak of 80 the lines at 1, 3 and 5 sat
+    in a band of 5 px, where the low levels that matter for bleeding are.
 
     No points (no factor dose to model, or emicizumab only) → ``svg`` is a small panel
     saying "No factor doses to estimate a level from", and ``alt`` says the same.
@@ -167,7 +171,7 @@ def factor_level_chart(
     alt = " ".join(sentences)
 
     def build() -> Figure:
-        figure = Figure(figsize=(FIG_WIDTH_IN, 3.3), layout="constrained")
+        figure = Figure(figsize=(FIG_WIDTH_IN, 3.9), layout="constrained")
         ax = figure.add_subplot()
         handles: list = []
         labels: list[str] = []
@@ -211,9 +215,13 @@ def factor_level_chart(
             left, right = left - 1 / 48, right + 1 / 48
         pad = (right - left) * 0.01
         ax.set_xlim(left - pad, right + pad)
-        ax.set_ylim(0, max(float(ys.max()), max(lines, default=0.0), 1.0) * 1.08)
-        ax.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
-        ax.set_ylabel("IU/dL")
+        top = max(float(ys.max()), max(lines, default=0.0), 1.0)
+        ax.set_yscale("symlog", linthresh=1.0, linscale=0.6)
+        ax.set_ylim(0, top * 1.25)
+        ax.yaxis.set_major_locator(FixedLocator([t for t in Y_TICKS if t <= top * 1.25]))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, pos: f"{v:g}"))
+        ax.yaxis.set_minor_locator(NullLocator())
+        ax.set_ylabel("IU/dL (log scale)")
         ax.grid(axis="y", color=GRID, linewidth=0.6)
         ax.set_axisbelow(True)
         tick_x, tick_labels = _local_ticks(

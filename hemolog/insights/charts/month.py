@@ -1,4 +1,6 @@
-"""The month chart: joint bleeds per month as stacked bars, adherence % per month as a line.
+"""The month chart: joint bleeds per month as stacked bars and, in a panel of its
+own below them, adherence % per month as a line. Two panels rather than a second
+y axis: on a phone the line hid the bars and the two axes' gridlines disagreed.
 
 :func:`month_figure` builds the figure from a :class:`~.data.MonthChartData`; the
 dashboard draws it as SVG (:func:`bleeds_and_adherence_chart`) and the PDF report
@@ -7,7 +9,7 @@ Each joint keeps its colour on every chart (:func:`~.style.joint_colour`).
 
 Empty inputs never raise: no months → a small panel saying there is nothing to
 show; no bleeds → empty bars and "No joint bleeds in this period"; no adherence
-values → no line and no second axis.
+values → no line and no adherence panel.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 
+import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedFormatter, FixedLocator, FuncFormatter, MaxNLocator, NullLocator
@@ -27,6 +30,7 @@ from .data import MonthChartData
 from .style import (
     ADHERENCE_COLOUR,
     FIG_WIDTH_IN,
+    FONT_SIZE,
     GRID,
     MONTH_ABBR,
     MUTED,
@@ -63,13 +67,17 @@ def month_figure(data: MonthChartData, *, width_in: float = FIG_WIDTH_IN) -> Fig
     bars = data.bars
     targets = set(data.target_joints)
     legend_labels = [joint_label(*joint) + (" (target joint)" if joint in targets else "") for joint, _ in bars]
-    if data.has_adherence:
-        legend_labels.append("Adherence % (right axis)")
     longest = max((len(s) for s in legend_labels), default=0)
-    ncols = 1 if longest > 26 else 2
+    ncols = 1 if longest > 22 else 2
     rows = math.ceil(len(legend_labels) / ncols)
-    figure = Figure(figsize=(width_in, 2.9 + 0.2 * rows), layout="constrained")
-    ax = figure.add_subplot()
+    # Laid out for the phone's text size; drawn with smaller text (the PDF's), all of it shrinks alike.
+    scale = matplotlib.rcParams["font.size"] / FONT_SIZE
+    height = (3.0 + 0.24 * rows + (1.3 if data.has_adherence else 0.0)) * scale
+    figure = Figure(figsize=(width_in, height), layout="constrained")
+    if data.has_adherence:
+        ax, ax2 = figure.subplots(2, 1, sharex=True, height_ratios=[2.6, 1])
+    else:
+        ax, ax2 = figure.add_subplot(), None
     x = np.arange(n)
     bottom = np.zeros(n)
     handles = []
@@ -92,15 +100,18 @@ def month_figure(data: MonthChartData, *, width_in: float = FIG_WIDTH_IN) -> Fig
     top = float(bottom.max()) if n else 0.0
     ax.set_xlim(-0.6, max(n, 1) - 0.4)
     ax.set_ylim(0, max(2.0, top) * 1.06)
-    ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
     ax.set_ylabel("Joint bleeds")
     ax.grid(axis="y", color=GRID, linewidth=0.6)
     ax.set_axisbelow(True)
     ticks, labels = _month_ticks(months)
-    ax.xaxis.set_major_locator(FixedLocator(ticks))
-    ax.xaxis.set_major_formatter(FixedFormatter(labels))
-    ax.xaxis.set_minor_locator(FixedLocator(range(n)) if few else NullLocator())
-    ax.tick_params(axis="x", which="minor", length=2)
+    bottom_axis = ax2 if ax2 is not None else ax
+    bottom_axis.xaxis.set_major_locator(FixedLocator(ticks))
+    bottom_axis.xaxis.set_major_formatter(FixedFormatter(labels))
+    bottom_axis.xaxis.set_minor_locator(FixedLocator(range(n)) if few else NullLocator())
+    bottom_axis.tick_params(axis="x", which="minor", length=2)
+    if ax2 is not None:
+        ax.tick_params(axis="x", which="both", labelbottom=False)
     if top == 0:
         ax.text(
             0.5,
@@ -112,13 +123,9 @@ def month_figure(data: MonthChartData, *, width_in: float = FIG_WIDTH_IN) -> Fig
             color=MUTED,
             bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 2},
         )
-    if data.has_adherence:
-        ax2 = ax.twinx()
-        ax2.spines["right"].set_visible(True)
-        ax2.spines["left"].set_visible(False)
-        ax2.spines["bottom"].set_visible(False)
+    if ax2 is not None:
         values = np.array([np.nan if a is None else float(a) for a in data.adherence_by_month])
-        (line,) = ax2.plot(
+        ax2.plot(
             x,
             values,
             color=ADHERENCE_COLOUR,
@@ -129,13 +136,16 @@ def month_figure(data: MonthChartData, *, width_in: float = FIG_WIDTH_IN) -> Fig
             markeredgewidth=1.2 if few else 0.8,
             clip_on=False,
         )
-        handles.append(line)
         ax2.set_ylim(0, 100)
         ax2.yaxis.set_major_locator(FixedLocator([0, 50, 100]))
         ax2.yaxis.set_major_formatter(FuncFormatter(lambda v, pos: f"{v:.0f} %"))
         ax2.set_ylabel("Adherence")
+        ax2.grid(axis="y", color=GRID, linewidth=0.6)
+        ax2.set_axisbelow(True)
     if handles:
         figure.legend(handles, legend_labels, loc="outside lower center", ncols=ncols)
+    if ax2 is not None:
+        figure.align_ylabels([ax, ax2])
     return figure
 
 

@@ -34,7 +34,7 @@ BLEED_COLOUR = "#c00000"
 THRESHOLD_COLOURS = ("#c00000", "#e8590c", "#b08900", "#6c757d", "#495057")
 
 FIG_WIDTH_IN = 5.0  # 360 pt: one SVG unit ≈ one CSS px on a 360 px phone
-FONT_SIZE = 10.5
+FONT_SIZE = 13.0  # about 13 CSS px on a phone: 10.5 read as 9 px there
 
 
 def joint_colour(joint: Joint) -> str:

@@ -11,6 +11,10 @@
   ``svg.hl-mpl`` rather than on every element: a Content-Security-Policy would need
   ``style-src 'unsafe-inline'``. Nothing is loaded from outside.
 * Scales to its container: ``width="100%"`` with the ``viewBox`` kept and no height.
+* A marker's shape in ``<defs>`` carries no colour of its own: each ``<use>`` of
+  it names its fill and stroke, which the shape inherits. A stylesheet can then
+  recolour the markers (dark mode, static/css/hemolog.css): rules never reach
+  the copy a ``<use>`` draws, only the ``<use>`` itself.
 """
 
 from __future__ import annotations
@@ -23,12 +27,19 @@ _SVG_OPEN = re.compile(r"<svg\b[^>]*>")
 _DEFAULT_STYLE = re.compile(r"<defs>\s*<style[^>]*>\*\{([^}]*)\}</style>\s*</defs>")
 _FONT_FAMILY = "font-family: 'DejaVu Sans', sans-serif; "
 _NUMBER = re.compile(r"-?\d+\.\d{3,}")
+_DEFS = re.compile(r"<defs>.*?</defs>", re.S)
+_COLOUR = re.compile(r"(?:fill|stroke): #[0-9a-f]{6}(?:; )?")
 _GEOMETRY = re.compile(r'(\s(?:d|x|y|x1|x2|y1|y2|width|height|cx|cy|r|transform)=")([^"]*)"')
 
 
 def _two_decimals(match: re.Match[str]) -> str:
     text = f"{float(match.group(0)):.2f}".rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
+
+
+def _without_colours(match: re.Match[str]) -> str:
+    style = _COLOUR.sub("", match.group(1)).strip().rstrip(";")
+    return f'style="{style}"' if style else ""
 
 
 def _unwrap_bare_groups(body: str) -> str:
@@ -71,6 +82,7 @@ def inline(raw: str, *, title: str, css_class: str) -> str:
     body = body.replace(_FONT_FAMILY, "")
     style = f"<style>svg.hl-mpl *{{{default_style}}}svg.hl-mpl text{{font-family:'DejaVu Sans',sans-serif}}</style>"
 
+    body = _DEFS.sub(lambda m: re.sub(r'style="([^"]*)"', _without_colours, m.group(0)), body)
     body = body.replace("xlink:href=", "href=")
     body = re.sub(r">\s+<", "><", body)
     body = re.sub(r' transform="rotate\(-?0 [^"]*\)"', "", body)
