@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_rq",
     "django_tasks_rq",
+    "simple_history",
     # Apps in their layers, bottom to top (docs/architecture.md).
     "hemolog.core",
     "hemolog.accounts",
@@ -76,6 +77,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "hemolog.accounts.middleware.UserTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",  # who made a change: the request's user
     "hemolog.accounts.middleware.IdleTimeoutMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "hemolog.patients.second_factor.SecondFactorMiddleware",

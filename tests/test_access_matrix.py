@@ -44,7 +44,7 @@ OWN_AUTHENTICATOR = {"mfa_remove_webauthn", "mfa_edit_webauthn"}
 ACCOUNT |= {"exports:recall", "exports:recall_csv"}  # lot recall: across the patients the user sees
 ACCOUNT |= {"sharing:roster"}  # the clinician roster: the user's own list
 ACCOUNT |= {"exports:archive_import"}  # restores a personal archive into the own, fresh account
-POST_ONLY = {"patients:weight_add", "logbook:bleed_resolve"}
+POST_ONLY = {"patients:weight_add", "logbook:bleed_resolve", "logbook:undo"}
 # Logging out: a GET asks to confirm (django-allauth's page), a POST logs out.
 LOG_OUT = {"account_logout"}
 POST_ONLY |= {"sharing:invitation_cancel"}
@@ -75,6 +75,8 @@ PATIENT_URLS = {
     "logbook:regimen_create": (None, True),
     "logbook:regimen_edit": ("regimen", True),
     "logbook:regimen_delete": ("regimen", True),
+    "logbook:changes": (None, False),
+    "logbook:undo": (None, True),  # with a token of the user's own change (tests/logbook/test_undo.py)
     "inventory:stock": (None, False),
     "inventory:lot_receive": (None, True),
     "inventory:lot_detail": ("lot", False),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
@@ -22,21 +22,21 @@ def job_status(request: HttpRequest, token: str) -> HttpResponse:
     if not may_see(job):
         raise Http404("No such job.")
     outcome = job.result
+    polling = request.GET.get("poll") == "1"  # static/js/job.js asks for the status part alone
     if job.is_finished and outcome.get("go_on") and outcome.get("url"):
+        if polling:  # the page itself reloads, to go on (and show the message) as a person's visit
+            return JsonResponse({"reload": True})
         messages.add_message(request, messages.SUCCESS if outcome["ok"] else messages.WARNING, outcome["title"])
         return redirect(outcome["url"])
     progress = {} if job.is_finished else progress_of(job)
-    return render(
-        request,
-        "background/job.html",
-        {
-            "job": job,
-            "progress": progress,
-            "percent": progress.get("percent", 0),
-            "refresh": None if job.is_finished else REFRESH_SECONDS,
-            "outcome": outcome,
-        },
-    )
+    context = {
+        "job": job,
+        "progress": progress,
+        "percent": progress.get("percent", 0),
+        "refresh": None if job.is_finished else REFRESH_SECONDS,
+        "outcome": outcome,
+    }
+    return render(request, "background/_job_status.html" if polling else "background/job.html", context)
 
 
 @never_cache

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 
+from hemolog.patients.models import EntryHistory
+
 EXPIRY_WARNING_DAYS = 30
 
 
@@ -137,6 +139,8 @@ class StockLot(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = StockLotQuerySet.as_manager()
+    # The vials on hand change through the ledger (StockMovement, with who and when), not here.
+    history = EntryHistory(excluded_fields=["vials_on_hand", "created_at"])
 
     class Meta:
         ordering = ["expires_on", "lot_number"]

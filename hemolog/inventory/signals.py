@@ -4,7 +4,7 @@
 from django.db.models import F
 
 from hemolog.patients.models import Patient
-from hemolog.patients.signals import connect_log_models
+from hemolog.patients.signals import connect_log_models, forget_history_with_the_patient
 
 from .models import Product, StockLot, StockMovement
 
@@ -27,5 +27,6 @@ def product_changed(sender, instance, **kwargs) -> None:
 
 def connect() -> None:
     connect_log_models(StockLot)
+    forget_history_with_the_patient(StockLot)
     connect_log_models(StockMovement, receiver=stock_moved)
     connect_log_models(Product, receiver=product_changed)

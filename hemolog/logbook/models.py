@@ -8,6 +8,11 @@ from django.db import models
 from django.db.models import Q
 
 from hemolog.core.numbers import amount
+from hemolog.patients.models import EntryHistory
+
+# Who changed an entry, what and when (django-simple-history, docs/architecture.md): every
+# field but the time of the last change, which each change's history_date says.
+HISTORY_EXCLUDED = ["updated_at"]
 
 
 class Site(models.TextChoices):
@@ -109,6 +114,7 @@ class BleedEpisode(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = BleedQuerySet.as_manager()
+    history = EntryHistory(excluded_fields=HISTORY_EXCLUDED)
 
     class Meta:
         ordering = ["-started_at", "-pk"]
@@ -187,6 +193,7 @@ class Infusion(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = InfusionQuerySet.as_manager()
+    history = EntryHistory(excluded_fields=HISTORY_EXCLUDED)
 
     class Meta:
         ordering = ["-given_at", "-pk"]
@@ -237,6 +244,7 @@ class Regimen(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = RegimenQuerySet.as_manager()
+    history = EntryHistory()
 
     class Meta:
         ordering = ["-start_date", "-pk"]

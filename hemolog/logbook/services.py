@@ -56,6 +56,15 @@ def update_infusion(infusion: Infusion, user) -> Infusion:
 
 
 @transaction.atomic
+def restore_infusion(infusion: Infusion, user) -> Infusion:
+    """Save a deleted infusion again (undo), as it was, and take its vials from the
+    lot again (raises InsufficientStock when the lot no longer holds them)."""
+    infusion.save()
+    _take(infusion, user)
+    return infusion
+
+
+@transaction.atomic
 def delete_infusion(infusion: Infusion, user) -> bool:
     """Delete an infusion and put its vials back into the lot. Returns False
     when another request deleted it first (its vials are back already)."""

@@ -7,7 +7,7 @@ from django.db.models import F
 from django.db.models.signals import post_save, pre_delete
 
 from hemolog.patients.models import Patient
-from hemolog.patients.signals import connect_log_models
+from hemolog.patients.signals import connect_log_models, forget_history_with_the_patient
 
 from .models import BleedEpisode, Infusion, Regimen
 
@@ -26,5 +26,6 @@ def author_changed(sender, instance, update_fields=None, created=False, **kwargs
 
 def connect() -> None:
     connect_log_models(BleedEpisode, Infusion, Regimen)
+    forget_history_with_the_patient(BleedEpisode, Infusion, Regimen)
     post_save.connect(author_changed, sender=settings.AUTH_USER_MODEL, dispatch_uid="log_author_saved")
     pre_delete.connect(author_changed, sender=settings.AUTH_USER_MODEL, dispatch_uid="log_author_deleted")

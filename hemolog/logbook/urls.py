@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import history_views, undo, views
 
 app_name = "logbook"
 
@@ -18,4 +18,6 @@ urlpatterns = [
     path("regimens/new/", views.regimen_create, name="regimen_create"),
     path("regimens/<id:pk>/edit/", views.regimen_edit, name="regimen_edit"),
     path("regimens/<id:pk>/delete/", views.regimen_delete, name="regimen_delete"),
+    path("undo/", undo.undo, name="undo"),
+    path("changes/", history_views.changes, name="changes"),
 ]

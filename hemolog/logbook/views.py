@@ -16,7 +16,7 @@ from hemolog.core.numbers import amount
 from hemolog.inventory.stock import InsufficientStock
 from hemolog.patients.access import access_patient
 
-from . import body_map, services
+from . import body_map, services, undo
 from .forms import BleedForm, InfusionForm, RegimenForm
 from .infusion_page import infusion_page, initial
 from .models import MIDLINE_SITES, Cause, Infusion, Regimen, site_label
@@ -162,7 +162,8 @@ def bleed_resolve(request: HttpRequest, patient_id: int, pk: int) -> HttpRespons
     if bleed.resolved_at is None:
         bleed.resolved_at = max(timezone.now(), bleed.started_at)
         bleed.save(update_fields=["resolved_at", "updated_at"])
-        messages.success(request, f"{ctx.patient.display_name}: {bleed.site_label.lower()} bleed marked resolved.")
+        text = f"{ctx.patient.display_name}: {bleed.site_label.lower()} bleed marked resolved."
+        undo.offer(request, text, patient_id, "unresolve", "bleed", bleed.pk, resolved=bleed.resolved_at.isoformat())
     return redirect("logbook:bleed_list", patient_id=patient_id)
 
 
@@ -171,8 +172,9 @@ def bleed_delete(request: HttpRequest, patient_id: int, pk: int) -> HttpResponse
     ctx = access_patient(request, patient_id, write=True)
     bleed = get_object_or_404(ctx.patient.bleeds, pk=pk)
     if request.method == "POST":
+        links = list(bleed.infusions.values_list("pk", flat=True))  # linked again on undo
         bleed.delete()
-        messages.success(request, "The bleed was deleted.")
+        undo.offer(request, "The bleed was deleted.", patient_id, "restore", "bleed", pk, links=links)
         return redirect("logbook:bleed_list", patient_id=patient_id)
     return _confirm_delete(
         request,
@@ -279,7 +281,7 @@ def infusion_delete(request: HttpRequest, patient_id: int, pk: int) -> HttpRespo
                     "%(count)s vials went back to lot %(lot)s.",
                     infusion.vials_used,
                 ) % {"count": infusion.vials_used, "lot": infusion.lot.lot_number}
-            messages.success(request, "The infusion was deleted." + back)
+            undo.offer(request, "The infusion was deleted." + back, patient_id, "restore", "infusion", pk)
         return redirect("logbook:infusion_list", patient_id=patient_id)
     warning = ""
     if infusion.lot:
@@ -345,7 +347,7 @@ def regimen_delete(request: HttpRequest, patient_id: int, pk: int) -> HttpRespon
     regimen = get_object_or_404(ctx.patient.regimens.select_related("product"), pk=pk)
     if request.method == "POST":
         regimen.delete()
-        messages.success(request, "The regimen was deleted.")
+        undo.offer(request, "The regimen was deleted.", patient_id, "restore", "regimen", pk)
         return redirect("logbook:regimen_list", patient_id=patient_id)
     return _confirm_delete(
         request,

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from hemolog.clinical.records import WeightHistory
 from hemolog.core.caching import values_cache
@@ -165,6 +166,19 @@ class Patient(models.Model):
         return self.weights.order_by("-measured_on").first()
 
 
+class EntryHistory(HistoricalRecords):
+    """Who changed an entry of a patient's log, what and when (django-simple-history):
+    a row per save and per delete, written with the request's user
+    (``HistoryRequestMiddleware``). Deleting the patient writes none for the
+    entries its cascade deletes (a row each would make deleting a long log slow),
+    and hemolog.patients.signals deletes the history of their entries with them."""
+
+    def post_delete(self, instance, using=None, **kwargs):
+        if Patient.deletion_in_progress():
+            return
+        super().post_delete(instance, using=using, **kwargs)
+
+
 class WeightMeasurement(models.Model):
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="weights")
     measured_on = models.DateField()
@@ -174,6 +188,8 @@ class WeightMeasurement(models.Model):
         decimal_places=1,
         validators=[MinValueValidator(1), MaxValueValidator(250)],
     )
+
+    history = EntryHistory()
 
     class Meta:
         ordering = ["-measured_on"]

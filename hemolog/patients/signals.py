@@ -28,8 +28,24 @@ def connect_log_models(*models_: type[models.Model], receiver: Callable = entry_
             signal.connect(receiver, sender=model, dispatch_uid=f"log_changed_{name}_{model.__name__}")
 
 
+def forget_history_with_the_patient(*models_: type[models.Model]) -> None:
+    """When a patient is deleted, delete the change history (django-simple-history)
+    of their entries of ``models_`` (each with a ``patient`` foreign key) too: the
+    history's rows keep no foreign key, and would outlive the patient's data.
+    The cascade's own "deleted" records are written before the patient's row goes
+    (Django deletes the dependent rows first), so they go with the rest."""
+
+    def forget(sender, instance, **kwargs) -> None:
+        for model in models_:
+            model.history.model.objects.filter(patient_id=instance.pk).delete()
+
+    names = "_".join(model.__name__ for model in models_)
+    post_delete.connect(forget, sender=Patient, dispatch_uid=f"forget_history_{names}", weak=False)
+
+
 def connect() -> None:
     connect_log_models(WeightMeasurement)
+    forget_history_with_the_patient(WeightMeasurement)
     for model in (PatientAccess, Authenticator):
         for signal, name in ((post_save, "save"), (post_delete, "delete")):
             signal.connect(refresh_on_change, sender=model, dispatch_uid=f"second_factor_{name}_{model.__name__}")

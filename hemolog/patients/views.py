@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hemolog.accounts.reauthentication import confirm_identity
+from hemolog.core import undo
 from hemolog.core.caching import values_cache
 from hemolog.core.links import entry_links
 from hemolog.core.numbers import amount
@@ -162,7 +163,8 @@ def weight_delete(request: HttpRequest, patient_id: int, pk: int) -> HttpRespons
     weight = get_object_or_404(ctx.patient.weights, pk=pk)
     if request.method == "POST":
         weight.delete()
-        messages.success(request, "The weight was deleted.")
+        change = {"p": patient_id, "a": "restore", "k": "weight", "id": pk}  # undone by hemolog.logbook.undo
+        undo.offer(request, "The weight was deleted.", reverse("logbook:undo", args=[patient_id]), change)
         return redirect("patients:detail", patient_id=patient_id)
     return render(
         request,

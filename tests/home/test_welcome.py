@@ -11,7 +11,7 @@ def test_a_new_account_is_welcomed_once(client, db):
     client.post("/accounts/signup/", data | {"first_name": "Nia", "time_zone": "Europe/London"}, follow=True)
     link = re.search(r"http://testserver(/accounts/confirm-email/\S+)", mail.outbox[-1].body).group(1)
     html = client.post(link, follow=True).content.decode()
-    assert re.findall(r'<div class="alert[^"]*" role="status">(.*?)</div>', html) == [
+    assert re.findall(r'<div class="alert[^"]*" role="status"><span>(.*?)</span>', html) == [
         "You have confirmed nia@example.org."
     ]
     assert re.findall(r"<h1[^>]*>(.*?)</h1>", html) == ["Welcome to Hemolog"]

@@ -1,5 +1,6 @@
 from django import template
 
+from hemolog.core import undo
 from hemolog.core.numbers import amount as format_amount
 
 register = template.Library()
@@ -14,3 +15,9 @@ def amount(value) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key)
+
+
+@register.filter
+def undo_button(message):
+    """``(url, token)`` of a message offering *Undo* (hemolog.core.undo), else None."""
+    return undo.button(message.extra_tags or "")
