@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "hemolog.insights",
     "hemolog.sharing",
     "hemolog.exports",
+    "hemolog.reminders",
     "hemolog.home",
     "hemolog.demo",
 ]

@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("hemolog.sharing.urls")),
     path("", include("hemolog.exports.urls")),
     path("", include("hemolog.background.urls")),
+    path("", include("hemolog.reminders.urls")),
 ]

@@ -32,7 +32,7 @@ PUBLIC = {
     "service_worker",
     "favicon",
 }
-ACCOUNT = {"home", "account_settings", "account_security", "patients:create"}
+ACCOUNT = {"home", "account_settings", "account_security", "patients:create", "reminders:settings"}
 # The own account's sign-in: password, addresses, re-authentication, two-factor.
 ACCOUNT |= {"account_change_password", "account_set_password", "account_email", "account_reauthenticate"}
 ACCOUNT |= {"account_request_reauthentication_code", "account_confirm_reauthentication_code"}
@@ -52,6 +52,9 @@ POST_ONLY |= {"sharing:invitation_cancel"}
 SELF_SERVICE = {"sharing:leave"}
 # A background job's page, named by its token: its starter's only, anyone else's is 404.
 OWN_JOB = {"background:job", "background:job_file"}
+# The calendar feed: its secret URL is its key, for a phone's calendar that cannot log in
+# (tests/reminders/test_calendar.py: a revoked or made-up one is 404).
+SECRET_LINKS = {"reminders:calendar"}
 # The invitation link: named by its token, not a patient id; the landing page needs no login.
 INVITATION_URLS = {"sharing:invitation", "sharing:invitation_accept"}
 
@@ -112,7 +115,7 @@ def all_url_names(resolver=None, namespace=""):
 
 def test_every_url_is_in_the_matrix():
     listed = PUBLIC | ACCOUNT | POST_ONLY | set(PATIENT_URLS) | SELF_SERVICE | INVITATION_URLS
-    listed |= LOG_OUT | OWN_AUTHENTICATOR | OWN_JOB
+    listed |= LOG_OUT | OWN_AUTHENTICATOR | OWN_JOB | SECRET_LINKS
     missing = sorted(set(all_url_names()) - listed)
     assert not missing, f"URLs without an access expectation: {missing}"
 

@@ -1,0 +1,10 @@
+from django.urls import path, re_path
+
+from . import views
+
+app_name = "reminders"
+
+urlpatterns = [
+    path("accounts/reminders/", views.reminders, name="settings"),
+    re_path(r"^calendar/(?P<token>[A-Za-z0-9_-]{16,64})\.ics$", views.calendar, name="calendar"),
+]

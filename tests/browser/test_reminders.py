@@ -1,0 +1,49 @@
+"""Reminders in a phone's calendar (issue 10, point 3): the link made on the
+Reminders page, subscribed to as a calendar app would (no log-in), parsed with
+icalendar: the next scheduled dose and the lot that expires are in it."""
+
+import datetime as dt
+import urllib.request
+
+import pytest
+from django.utils import timezone
+from icalendar import Calendar
+from playwright.sync_api import Page, expect
+
+from hemolog.insights.due import patient_dose_status
+from tests import factories
+
+from .test_journeys import log_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_subscribe_to_the_calendar_and_find_the_next_dose_and_the_expiring_lot(page: Page, live_server, owner, patient):
+    factories.make_regimen(patient)  # every 2 days
+    soon = timezone.localdate() + dt.timedelta(days=10)
+    factories.make_lot(patient, vials=2, lot_number="SOON7", expires_on=soon)
+    page.set_viewport_size({"width": 375, "height": 667})
+    log_in(page, live_server, owner.email)
+    page.get_by_role("button", name="Menu").click()
+    page.get_by_role("link", name="Reminders").click()
+    page.get_by_role("button", name="Make a calendar link").click()
+    link = page.get_by_label("Your calendar link (shown once: copy it now)")
+    url = link.input_value()
+    assert url.startswith(f"{live_server.url}/calendar/") and url.endswith(".ics")
+    expect(page.get_by_role("button", name="Stop the link")).to_be_visible()
+
+    with urllib.request.urlopen(url, timeout=10) as response:  # the phone's calendar app: no cookies
+        calendar = Calendar.from_ical(response.read())
+    found = list(calendar.walk("VEVENT"))
+    doses = sorted(e.decoded("dtstart") for e in found if str(e["summary"]) == "Leo: prophylaxis dose")
+    with timezone.override(owner.time_zone):
+        assert doses[0] == patient_dose_status(patient).next_due
+    assert doses[1] - doses[0] == dt.timedelta(days=2)
+    lots = [e for e in found if str(e["summary"]) == "Leo: lot SOON7 expires"]
+    assert len(lots) == 1 and lots[0].decoded("dtstart") == soon
+
+    page.get_by_role("button", name="Stop the link").click()
+    expect(page.get_by_role("status").filter(has_text="The calendar link no longer works.")).to_be_visible()
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(url, timeout=10)
+    assert refused.value.code == 404
