@@ -79,6 +79,7 @@ PATIENT_URLS = {
     "logbook:regimen_edit": ("regimen", True),
     "logbook:regimen_delete": ("regimen", True),
     "logbook:changes": (None, False),
+    "logbook:dose_skip": (None, True),  # with ?day= a scheduled day (tests/logbook/test_skips.py); else 404
     "logbook:undo": (None, True),  # with a token of the user's own change (tests/logbook/test_undo.py)
     "inventory:stock": (None, False),
     "inventory:lot_receive": (None, True),
@@ -139,7 +140,24 @@ def url_for(name, patient, obj):
     kwargs = {"patient_id": patient.pk}
     if obj is not None:
         kwargs["pk"] = obj.pk
-    return reverse(name, kwargs=kwargs)
+    url = reverse(name, kwargs=kwargs)
+    if name == "logbook:dose_skip":  # a dose the regimen scheduled: the last one
+        url += f"?day={last_scheduled_day(patient).isoformat()}"
+    return url
+
+
+def last_scheduled_day(patient):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from hemolog.clinical.adherence import scheduled_doses
+    from hemolog.logbook.schedules import schedule_record
+
+    today = timezone.localdate()
+    schedules = [schedule_record(r) for r in patient.regimens.all()]
+    days = scheduled_doses(schedules, today - dt.timedelta(days=7), today, timezone.get_current_timezone())
+    return days[-1].day
 
 
 @pytest.mark.parametrize("name", sorted(PATIENT_URLS))

@@ -24,7 +24,8 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import math
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -131,9 +132,13 @@ class MonthAdherence:
 class Adherence:
     """Scheduled doses in the period, how many were matched by a logged dose, and how.
 
-    ``missed`` are the days of scheduled doses no logged dose matched; ``unscheduled``
-    counts prophylactic doses logged in the period that matched no scheduled dose
-    (extra doses, or doses too far from any scheduled day).
+    ``missed`` are the days of scheduled doses no logged dose matched and nobody
+    marked skipped; ``skipped`` those marked skipped, each with its reason as the
+    caller named it ("illness"): not taken either, so they count against the
+    percentage as missed ones do, but the calculation names them rather than
+    hide them, and a reminder stops asking. ``unscheduled`` counts prophylactic
+    doses logged in the period that matched no scheduled dose (extra doses, or
+    doses too far from any scheduled day).
     """
 
     taken: int
@@ -141,6 +146,7 @@ class Adherence:
     months: tuple[MonthAdherence, ...]
     missed: tuple[dt.date, ...]
     unscheduled: int
+    skipped: tuple[tuple[dt.date, str], ...] = ()
 
     @property
     def percent(self) -> float | None:
@@ -152,7 +158,12 @@ class Adherence:
         if not self.scheduled:
             return "No doses were scheduled in this period."
         noun = "dose" if self.scheduled == 1 else "doses"
-        return f"{self.taken} of {self.scheduled} scheduled {noun}, {rounded_percent(self.taken, self.scheduled)} %"
+        text = f"{self.taken} of {self.scheduled} scheduled {noun}, {rounded_percent(self.taken, self.scheduled)} %"
+        if self.skipped:
+            reasons = Counter(reason for _, reason in self.skipped)
+            named = ", ".join(f"{n} {reason}" if len(reasons) > 1 else reason for reason, n in reasons.most_common())
+            text += f"; {len(self.skipped)} skipped ({named})"
+        return text
 
 
 def percent(part: int, whole: int) -> float | None:
@@ -202,6 +213,7 @@ def adherence(
     *,
     now: dt.datetime | None = None,
     nominal_time: dt.time = NOMINAL_TIME,
+    skipped: Mapping[dt.date, str] | None = None,
 ) -> Adherence:
     """Adherence over the local days ``start`` to ``end`` (inclusive).
 
@@ -226,6 +238,9 @@ def adherence(
       which no logged dose has matched yet is "not yet due" and is not counted.
     * Per-month breakdown by the month of the scheduled day; months with nothing
       scheduled are left out.
+    * ``skipped``: scheduled days someone marked skipped, with the reason. A skipped
+      day no logged dose matched is not taken, and listed in ``skipped`` instead of
+      ``missed``; a matched one is taken (the dose was given after all).
     """
     schedules = list(schedules)
     if end < start:
@@ -248,6 +263,8 @@ def adherence(
     taken = scheduled = 0
     months: dict[dt.date, list[int]] = {}
     missed: list[dt.date] = []
+    skips: list[tuple[dt.date, str]] = []
+    skipped = skipped or {}
     for i, s in enumerate(candidates):
         if not start <= s.day <= end:
             continue
@@ -261,6 +278,8 @@ def adherence(
         if i in matched:
             taken += 1
             tally[0] += 1
+        elif s.day in skipped:
+            skips.append((s.day, skipped[s.day]))
         else:
             missed.append(s.day)
 
@@ -274,4 +293,5 @@ def adherence(
         months=tuple(MonthAdherence(month=m, taken=t, scheduled=n) for m, (t, n) in sorted(months.items())),
         missed=tuple(missed),
         unscheduled=unscheduled,
+        skipped=tuple(skips),
     )

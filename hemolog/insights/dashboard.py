@@ -68,6 +68,7 @@ def period_figures(
     period: DateRange,
     now: dt.datetime,
     tz: dt.tzinfo,
+    skipped: dict[dt.date, str] | None = None,
 ) -> tuple[BleedingRates, Adherence | None]:
     """The bleeding rates and the adherence of a period, observed from the
     patient's first entry on: with nothing logged, nothing is observed (not a
@@ -78,7 +79,7 @@ def period_figures(
     observed_from = max(period.start, first_entry.astimezone(tz).date()) if first_entry else None
     result = None
     if in_period and observed_from and observed_from <= period.end:
-        result = adherence(in_period, prophylactic_doses, observed_from, period.end, tz, now=now)
+        result = adherence(in_period, prophylactic_doses, observed_from, period.end, tz, now=now, skipped=skipped)
     return rates, result
 
 
@@ -193,7 +194,9 @@ def build_dashboard(patient: Patient, period: DateRange, now: dt.datetime | None
     log = read_log(patient, doses_from, now)
 
     prophylaxis = [d for d in log.doses if d.reason == PROPHYLAXIS]
-    rates, adherence_result = period_figures(log.bleeds, prophylaxis, log.schedules, log.first_entry, period, now, tz)
+    rates, adherence_result = period_figures(
+        log.bleeds, prophylaxis, log.schedules, log.first_entry, period, now, tz, skipped=log.skipped
+    )
     observed_from_at = max(rates.observed_from, start_at)
     all_targets = target_joints(log.bleeds, now)
     current_targets = [t for t in all_targets if t.is_current]
@@ -269,7 +272,7 @@ def build_dashboard(patient: Patient, period: DateRange, now: dt.datetime | None
         joint_counts=joint_counts,
         level_points=points,
         level_bleeds=level_bleeds,
-        dose_status=dose_status(log.schedules, log.doses, now),
+        dose_status=dose_status(log.schedules, log.doses, now, log.skipped),
     )
 
 

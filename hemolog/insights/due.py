@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from hemolog.clinical.adherence import adherence, default_tolerance, scheduled_doses
 from hemolog.clinical.records import PROPHYLAXIS, DoseRecord, ScheduleRecord
-from hemolog.logbook.models import Infusion, Regimen
+from hemolog.logbook.models import Infusion, Regimen, SkippedDose
 from hemolog.patients.models import Patient
 
 from .log import schedule_record
@@ -34,10 +34,16 @@ class DoseStatus:
         return self.next_due == timezone.localdate()
 
 
-def dose_status(schedules: list[ScheduleRecord], doses: list[DoseRecord], now: dt.datetime) -> DoseStatus | None:
+def dose_status(
+    schedules: list[ScheduleRecord],
+    doses: list[DoseRecord],
+    now: dt.datetime,
+    skipped: dict[dt.date, str] | None = None,
+) -> DoseStatus | None:
     """When the next prophylaxis dose is due (a regimen starting later
     included), and which scheduled doses of the last week were never logged
-    (a regimen that ended meanwhile included). None without such a regimen."""
+    (a regimen that ended meanwhile included) nor marked skipped (``skipped``:
+    those days, with the reason). None without such a regimen."""
     tz = timezone.get_current_timezone()
     today = now.astimezone(tz).date()
     week_ago = today - dt.timedelta(days=OVERDUE_DAYS)
@@ -46,18 +52,21 @@ def dose_status(schedules: list[ScheduleRecord], doses: list[DoseRecord], now: d
     if not recent and not coming:
         return None
     prophylaxis = [d for d in doses if d.reason == PROPHYLAXIS]
+    skipped = skipped or {}
     upcoming = [s.day for s in scheduled_doses(coming, today, today + dt.timedelta(days=60), tz)]
     if upcoming and upcoming[0] == today and adherence(coming, prophylaxis, today, today, tz).taken:
         upcoming = upcoming[1:]
+    upcoming = [day for day in upcoming if day not in skipped]
     missed: tuple[dt.date, ...] = ()
     if recent:
-        missed = adherence(recent, prophylaxis, week_ago, today - dt.timedelta(days=1), tz).missed
+        missed = adherence(recent, prophylaxis, week_ago, today - dt.timedelta(days=1), tz, skipped=skipped).missed
     return DoseStatus(next_due=upcoming[0] if upcoming else None, overdue=missed[-3:])
 
 
 def dose_statuses(patient_ids: Sequence[int], now: dt.datetime | None = None) -> dict[int, DoseStatus | None]:
     """:func:`dose_status` of each patient from the database: the regimens of
-    all of them in one query, their recent prophylactic doses in another."""
+    all of them in one query, their recent prophylactic doses in another, the
+    doses marked skipped in a third."""
     now = now or timezone.now()
     schedules: dict[int, list[ScheduleRecord]] = defaultdict(list)
     for regimen in Regimen.objects.filter(patient_id__in=patient_ids):
@@ -77,7 +86,14 @@ def dose_statuses(patient_ids: Sequence[int], now: dt.datetime | None = None) ->
         for pk, given_at, dose, kind in rows:
             if given_at >= log_from[pk]:
                 doses[pk].append(DoseRecord(given_at=given_at, dose=dose, product_kind=kind, reason=PROPHYLAXIS))
-    return {pk: dose_status(schedules[pk], doses[pk], now) if pk in schedules else None for pk in patient_ids}
+    skipped: dict[int, dict[dt.date, str]] = defaultdict(dict)
+    if schedules:
+        since = now.date() - dt.timedelta(days=OVERDUE_DAYS + 1)
+        for skip in SkippedDose.objects.filter(patient_id__in=list(schedules), day__gte=since):
+            skipped[skip.patient_id][skip.day] = skip.reason_label
+    return {
+        pk: dose_status(schedules[pk], doses[pk], now, skipped[pk]) if pk in schedules else None for pk in patient_ids
+    }
 
 
 def patient_dose_status(patient: Patient, now: dt.datetime | None = None) -> DoseStatus | None:

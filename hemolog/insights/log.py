@@ -5,27 +5,15 @@ whatever its size."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Exists, Min, OuterRef
 
 from hemolog.clinical.bleeding import first_entry_of
 from hemolog.clinical.records import BleedRecord, DoseRecord, ScheduleRecord, WeightRecord
-from hemolog.logbook.models import BleedEpisode, Infusion, Regimen
+from hemolog.logbook.models import BleedEpisode, Infusion, SkippedDose
+from hemolog.logbook.schedules import schedule_record  # noqa: F401 - also read from here
 from hemolog.patients.models import Patient
-
-
-def schedule_record(regimen: Regimen) -> ScheduleRecord:
-    """A regimen as the calculations take it."""
-    return ScheduleRecord(
-        ref=regimen.pk,
-        kind=regimen.schedule,
-        start_date=regimen.start_date,
-        end_date=regimen.end_date,
-        interval_days=regimen.interval_days,
-        weekdays=regimen.weekdays,
-        dose=regimen.dose,
-    )
 
 
 @dataclass(frozen=True)
@@ -38,6 +26,7 @@ class PatientLog:
     weights: list[WeightRecord]
     first_entry: dt.datetime | None
     baseline: float
+    skipped: dict[dt.date, str] = field(default_factory=dict)  # scheduled days marked skipped: the reason
 
 
 def read_log(patient: Patient, doses_from: dt.datetime | None, until: dt.datetime) -> PatientLog:
@@ -88,7 +77,12 @@ def read_log(patient: Patient, doses_from: dt.datetime | None, until: dt.datetim
     first_dose = Infusion.objects.filter(patient=patient).aggregate(first=Min("given_at"))["first"]
     log_begins = first_entry_of(first_dose, bleeds[0].started_at if bleeds else None)
     baseline = float(patient.baseline_factor_level or 0)
-    return PatientLog(bleeds, doses, schedules, weights, log_begins, baseline)
+    return PatientLog(bleeds, doses, schedules, weights, log_begins, baseline, skipped_days(patient))
+
+
+def skipped_days(patient: Patient) -> dict[dt.date, str]:
+    """The patient's scheduled days marked skipped, each with its reason in words."""
+    return {skip.day: skip.reason_label for skip in SkippedDose.objects.filter(patient=patient).only("day", "reason")}
 
 
 def log_begins(patient: Patient) -> dt.datetime | None:

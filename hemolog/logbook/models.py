@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from hemolog.core.numbers import amount
 from hemolog.patients.models import EntryHistory
@@ -273,3 +274,38 @@ class Regimen(models.Model):
 
     def is_active_on(self, day: dt.date) -> bool:
         return self.start_date <= day and (self.end_date is None or self.end_date >= day)
+
+
+class SkipReason(models.TextChoices):
+    TREATMENT_DOSE = "TREATMENT_DOSE", gettext_lazy("Given as a treatment dose")
+    FORGOTTEN = "FORGOTTEN", gettext_lazy("Forgotten")
+    ILLNESS = "ILLNESS", gettext_lazy("Illness")
+    NO_STOCK = "NO_STOCK", gettext_lazy("No stock at hand")
+    OTHER = "OTHER", gettext_lazy("Other")
+
+
+class SkippedDose(models.Model):
+    """A scheduled prophylaxis dose marked skipped, with why: its reminders stop,
+    and adherence names it (hemolog.clinical.adherence) instead of calling it missed."""
+
+    patient = models.ForeignKey("patients.Patient", on_delete=models.CASCADE, related_name="skipped_doses")
+    day = models.DateField("scheduled day")
+    reason = models.CharField(max_length=15, choices=SkipReason.choices)
+    note = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = EntryHistory()
+
+    class Meta:
+        ordering = ["-day"]
+        constraints = [models.UniqueConstraint(fields=["patient", "day"], name="one_skip_per_patient_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()}, {self.day:%d %b %Y}"
+
+    @property
+    def reason_label(self) -> str:
+        """The reason as a calculation's words name it: "illness"."""
+        return str(self.get_reason_display()).lower()

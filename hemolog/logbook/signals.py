@@ -9,7 +9,7 @@ from django.db.models.signals import post_save, pre_delete
 from hemolog.patients.models import Patient
 from hemolog.patients.signals import connect_log_models, forget_history_with_the_patient
 
-from .models import BleedEpisode, Infusion, Regimen
+from .models import BleedEpisode, Infusion, Regimen, SkippedDose
 
 # A log-in writes these alone; the name shown stays the same.
 NAMELESS_FIELDS = {"last_login", "password"}
@@ -25,7 +25,7 @@ def author_changed(sender, instance, update_fields=None, created=False, **kwargs
 
 
 def connect() -> None:
-    connect_log_models(BleedEpisode, Infusion, Regimen)
-    forget_history_with_the_patient(BleedEpisode, Infusion, Regimen)
+    connect_log_models(BleedEpisode, Infusion, Regimen, SkippedDose)
+    forget_history_with_the_patient(BleedEpisode, Infusion, Regimen, SkippedDose)
     post_save.connect(author_changed, sender=settings.AUTH_USER_MODEL, dispatch_uid="log_author_saved")
     pre_delete.connect(author_changed, sender=settings.AUTH_USER_MODEL, dispatch_uid="log_author_deleted")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import history_views, undo, views
+from . import history_views, skips, undo, views
 
 app_name = "logbook"
 
@@ -20,4 +20,5 @@ urlpatterns = [
     path("regimens/<id:pk>/delete/", views.regimen_delete, name="regimen_delete"),
     path("undo/", undo.undo, name="undo"),
     path("changes/", history_views.changes, name="changes"),
+    path("doses/skip/", skips.skip_dose, name="dose_skip"),
 ]

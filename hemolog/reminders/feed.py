@@ -81,8 +81,11 @@ def _doses(patient: Patient, now: dt.datetime, today: dt.date, tz, link: str) ->
         status = patient_dose_status(patient, now)
         if status and status.next_due != today:
             coming = coming[1:]  # today's is logged already
+    skipped = set(patient.skipped_doses.filter(day__gte=today).values_list("day", flat=True))
     events = []
     for scheduled in coming:
+        if scheduled.day in skipped:  # marked skipped ahead: no reminder
+            continue
         regimen = by_ref[scheduled.schedule.ref]
         product = regimen.product
         summary = gettext("%(name)s: prophylaxis dose") % {"name": patient.display_name}

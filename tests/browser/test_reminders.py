@@ -47,3 +47,19 @@ def test_subscribe_to_the_calendar_and_find_the_next_dose_and_the_expiring_lot(p
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(url, timeout=10)
     assert refused.value.code == 404
+
+
+def test_mark_a_missed_dose_skipped_and_see_adherence_name_it(page: Page, live_server, owner, log):
+    log.infusions.filter(reason="PROPHYLAXIS").order_by("given_at")[1].delete()  # four days ago: not given
+    page.set_viewport_size({"width": 375, "height": 667})
+    log_in(page, live_server, owner.email)
+    card = page.get_by_role("region", name="Leo")
+    expect(card.get_by_text("overdue")).to_be_visible()
+    card.get_by_role("link", name="Skipped the dose of").click()
+    page.get_by_text("Illness", exact=True).click()
+    page.get_by_role("button", name="Mark skipped").click()
+    expect(page.get_by_role("status").filter(has_text="is marked skipped (illness).")).to_be_visible()
+    expect(page.locator("#dose-status")).not_to_contain_text("Not logged")
+    expect(page.get_by_text("; 1 skipped (illness)")).to_be_visible()  # adherence's calculation names it
+    page.goto(f"{live_server.url}/")
+    expect(page.get_by_role("region", name="Leo").get_by_text("overdue")).to_have_count(0)

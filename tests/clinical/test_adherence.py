@@ -282,3 +282,36 @@ def test_summary_wording_and_rounding():
     assert one.summary == "1 of 1 scheduled dose, 100 %"
     assert rounded_percent(1, 8) == 13  # 12.5 rounds half up, not to even
     assert rounded_percent(2, 3) == 67
+
+
+# --- Skipped doses -----------------------------------------------------------------
+
+
+def test_skipped_doses_count_as_not_taken_and_are_named_with_their_reasons():
+    """Every 2 days from Mon 1 Jul 2024: 1, 3, 5, 7 and 9 July scheduled. Taken on
+    the 1st and the 5th; the 3rd skipped (illness), the 7th skipped (forgotten), the
+    9th neither: 2 of 5 taken, 40 %, whatever the skips say."""
+    schedule = every(2, D(2024, 7, 1))
+    logged = [dose(local(2024, 7, 1)), dose(local(2024, 7, 5))]
+    skipped = {D(2024, 7, 3): "illness", D(2024, 7, 7): "forgotten", D(2024, 7, 2): "illness"}  # the 2nd: no dose due
+    result = adherence([schedule], logged, D(2024, 7, 1), D(2024, 7, 9), LONDON, skipped=skipped)
+    assert (result.taken, result.scheduled) == (2, 5)
+    assert result.skipped == ((D(2024, 7, 3), "illness"), (D(2024, 7, 7), "forgotten"))
+    assert result.missed == (D(2024, 7, 9),)
+    assert result.summary == "2 of 5 scheduled doses, 40 %; 2 skipped (1 illness, 1 forgotten)"
+    assert adherence([schedule], logged, D(2024, 7, 1), D(2024, 7, 9), LONDON).percent == result.percent
+
+
+def test_a_dose_given_after_all_on_a_skipped_day_is_taken():
+    schedule = every(2, D(2024, 7, 1))
+    result = adherence(
+        [schedule],
+        [dose(local(2024, 7, 3, 20))],
+        D(2024, 7, 3),
+        D(2024, 7, 3),
+        LONDON,
+        skipped={D(2024, 7, 3): "illness"},
+    )
+    assert (result.taken, result.skipped, result.missed) == (1, (), ())
+    one = adherence([schedule], [], D(2024, 7, 3), D(2024, 7, 3), LONDON, skipped={D(2024, 7, 3): "illness"})
+    assert one.summary == "0 of 1 scheduled dose, 0 %; 1 skipped (illness)"

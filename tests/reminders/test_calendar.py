@@ -81,6 +81,13 @@ def test_a_dose_logged_today_leaves_today_out(client_for, owner, family, lot):
     assert days[0] == dt.date(2026, 3, 4)
 
 
+def test_a_dose_marked_skipped_ahead_is_not_reminded(client_for, owner, family):
+    family.skipped_doses.create(day=dt.date(2026, 3, 4), reason="ILLNESS")
+    url = feed_url(client_for(owner))
+    days = [e.decoded("dtstart") for e in events(client_for(owner), url) if str(e["uid"]).startswith("dose-")]
+    assert days[:2] == [dt.date(2026, 3, 2), dt.date(2026, 3, 6)] and len(days) == 24
+
+
 def test_revoked_renewed_and_made_up_links_are_404(client, client_for, owner, family):
     browser = client_for(owner)
     old = feed_url(browser)
