@@ -318,6 +318,16 @@ else:
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Hemolog <noreply@hemolog.local>")
 
+# The site's address, for links in what is sent outside a request (reminder e-mails).
+SITE_URL = os.environ.get("HEMOLOG_SITE_URL", "http://127.0.0.1:8000")
+
+# Web Push (hemolog/reminders/push.py): the VAPID key pair that signs each push (RFC 8292).
+# Several servers share one: set HEMOLOG_VAPID_PRIVATE_KEY (PEM). Else a key made on first
+# use is kept in HEMOLOG_VAPID_KEY_FILE. The contact is sent to the push services.
+VAPID_PRIVATE_KEY = os.environ.get("HEMOLOG_VAPID_PRIVATE_KEY", "")
+VAPID_KEY_FILE = os.environ.get("HEMOLOG_VAPID_KEY_FILE", str(BASE_DIR / "var" / "vapid-private.pem"))
+VAPID_CONTACT = os.environ.get("HEMOLOG_VAPID_CONTACT", "mailto:" + DEFAULT_FROM_EMAIL.split("<")[-1].rstrip(">"))
+
 # How long an invitation link to share a patient works (hemolog.sharing).
 INVITATION_EXPIRY_DAYS = int(os.environ.get("HEMOLOG_INVITATION_EXPIRY_DAYS", "7"))
 

@@ -7,6 +7,7 @@ from pathlib import Path
 os.environ.setdefault("DJANGO_SECRET_KEY", "insecure-key-used-only-by-the-test-suite-0123456789abcdef")
 # One progress folder per run, shared with the servers and workers it starts.
 os.environ.setdefault("HEMOLOG_JOBS_CACHE_DIR", str(Path(tempfile.gettempdir()) / f"hemolog-jobs-{os.getpid()}"))
+os.environ.setdefault("HEMOLOG_VAPID_KEY_FILE", str(Path(tempfile.gettempdir()) / f"hemolog-vapid-{os.getpid()}.pem"))
 
 from hemolog.settings import *  # noqa: E402,F403
 from hemolog.settings import DATABASES, ONE_SERVER_CACHES  # noqa: E402

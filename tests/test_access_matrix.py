@@ -33,6 +33,8 @@ PUBLIC = {
     "favicon",
 }
 ACCOUNT = {"home", "account_settings", "account_security", "patients:create", "reminders:settings"}
+# A phone's push subscription, posted as JSON by static/js/reminders.js (tests/reminders/test_push.py).
+POST_ONLY_ACCOUNT = {"reminders:push"}
 # The own account's sign-in: password, addresses, re-authentication, two-factor.
 ACCOUNT |= {"account_change_password", "account_set_password", "account_email", "account_reauthenticate"}
 ACCOUNT |= {"account_request_reauthentication_code", "account_confirm_reauthentication_code"}
@@ -54,7 +56,7 @@ SELF_SERVICE = {"sharing:leave"}
 OWN_JOB = {"background:job", "background:job_file"}
 # The calendar feed: its secret URL is its key, for a phone's calendar that cannot log in
 # (tests/reminders/test_calendar.py: a revoked or made-up one is 404).
-SECRET_LINKS = {"reminders:calendar"}
+SECRET_LINKS = {"reminders:calendar", "reminders:unsubscribe"}
 # The invitation link: named by its token, not a patient id; the landing page needs no login.
 INVITATION_URLS = {"sharing:invitation", "sharing:invitation_accept"}
 
@@ -116,7 +118,7 @@ def all_url_names(resolver=None, namespace=""):
 
 def test_every_url_is_in_the_matrix():
     listed = PUBLIC | ACCOUNT | POST_ONLY | set(PATIENT_URLS) | SELF_SERVICE | INVITATION_URLS
-    listed |= LOG_OUT | OWN_AUTHENTICATOR | OWN_JOB | SECRET_LINKS
+    listed |= LOG_OUT | OWN_AUTHENTICATOR | OWN_JOB | SECRET_LINKS | POST_ONLY_ACCOUNT
     missing = sorted(set(all_url_names()) - listed)
     assert not missing, f"URLs without an access expectation: {missing}"
 

@@ -30,6 +30,7 @@ CACHED_STATIC = [
     "css/hemolog.css",
     "js/hemolog.js",
     "js/theme.js",
+    "js/reminders.js",
     "icons/icon-192.png",
     "icons/favicon-32.png",
 ]
@@ -73,6 +74,19 @@ self.addEventListener("activate", (event) => {
   );
 });
 
+// A reminder pushed by Hemolog (hemolog/reminders/push.py): shown; a tap opens its page.
+self.addEventListener("push", (event) => {
+  const data = event.data ? event.data.json() : {};
+  event.waitUntil(self.registration.showNotification(data.title || "Hemolog", {
+    body: data.body || "", icon: "%(icon)s", data: { url: data.url || "/" },
+  }));
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  event.waitUntil(self.clients.openWindow(event.notification.data.url));
+});
+
 // Static files from the cache, else the network (and kept). Anything else is
 // left to the browser: pages and downloads are never kept here.
 self.addEventListener("fetch", (event) => {
@@ -98,7 +112,8 @@ self.addEventListener("fetch", (event) => {
 def service_worker(request: HttpRequest) -> HttpResponse:
     files = [static(name) for name in CACHED_STATIC]
     version = hashlib.sha256(" ".join(files).encode()).hexdigest()[:12]  # new file names: a new cache
-    body = SERVICE_WORKER % {"version": version, "files": json.dumps(files), "prefix": static("")}
+    icon = static("icons/icon-192.png")
+    body = SERVICE_WORKER % {"version": version, "files": json.dumps(files), "prefix": static(""), "icon": icon}
     response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
     response["Cache-Control"] = "no-cache"  # the browser checks for a new worker on every visit
     return response

@@ -63,3 +63,24 @@ def test_mark_a_missed_dose_skipped_and_see_adherence_name_it(page: Page, live_s
     expect(page.get_by_text("; 1 skipped (illness)")).to_be_visible()  # adherence's calculation names it
     page.goto(f"{live_server.url}/")
     expect(page.get_by_role("region", name="Leo").get_by_text("overdue")).to_have_count(0)
+
+
+def test_the_reminder_settings_and_the_push_button(page: Page, live_server, owner):
+    from hemolog.reminders.models import ReminderSettings
+
+    page.context.grant_permissions(["notifications"])
+    log_in(page, live_server, owner.email)
+    page.goto(f"{live_server.url}/accounts/reminders/")
+    on = page.get_by_role("button", name="Turn on notifications here")
+    expect(on).to_be_visible()  # the browser has the Push API
+    on.click()
+    # Headless Chromium has no push service to register with: the page says so, nothing is stored.
+    expect(page.locator("#push-state")).to_have_text("The browser could not turn them on.")
+    page.get_by_label("Also by e-mail").check()
+    page.get_by_label("Quiet from").fill("22:30")
+    page.get_by_label("Remind when the stock lasts fewer than (days)").fill("10")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status").filter(has_text="Reminder settings saved.")).to_be_visible()
+    saved = ReminderSettings.objects.get(user=owner)
+    assert (saved.by_email, saved.quiet_from, saved.low_stock_days) == (True, dt.time(22, 30), 10)
+    assert not owner.push_subscriptions.exists()
