@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",  # who made a change: the request's user
     "hemolog.accounts.middleware.IdleTimeoutMiddleware",
+    "hemolog.accounts.middleware.ClearSiteDataOnLogoutMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "hemolog.patients.second_factor.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

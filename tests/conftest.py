@@ -168,9 +168,13 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
-    """A phone-sized screen with touch, as most entries are made."""
+    """A phone-sized screen with touch, as most entries are made. No service worker
+    unless a test asks for one (``@pytest.mark.browser_context_args(service_workers="allow")``):
+    the requests a service worker makes pass by the routes, and axe-core's check
+    (tests/accessibility.py) would not see the pages it serves."""
     return {
         **browser_context_args,
+        "service_workers": "block",
         "viewport": {"width": 390, "height": 844},
         "device_scale_factor": 2,
         "is_mobile": True,
@@ -194,6 +198,7 @@ def new_context(new_context):
         context = new_context(**kwargs)
         recorder = Recorder()
         recorder.watch(context)
+        context._hemolog_axe = recorder  # a test may pause it (offline, where no route may answer)
         watched.append((context, recorder))
         return context
 

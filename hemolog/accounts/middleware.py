@@ -4,6 +4,7 @@ import zoneinfo
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.urls import reverse
 from django.utils import timezone
 
 # The session keys: the idle time-out chosen at log-in, and the last request's time.
@@ -55,3 +56,23 @@ class IdleTimeoutMiddleware:
             elif last is None or now - last >= SEEN_EVERY:
                 session[LAST_SEEN] = now
         return self.get_response(request)
+
+
+class ClearSiteDataOnLogoutMiddleware:
+    """Logging out tells the browser to delete what this site kept on the phone:
+    the forms kept for offline use, the queue of entries logged offline, the
+    service worker (Clear-Site-Data, https://www.w3.org/TR/clear-site-data/).
+    static/js/offline.js also deletes them before the log-out is sent."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            request.method == "POST"
+            and request.path == reverse("account_logout")
+            and response.status_code in (200, 302)
+        ):
+            response["Clear-Site-Data"] = '"cache", "storage"'
+        return response

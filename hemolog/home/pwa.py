@@ -3,9 +3,12 @@ App): the web app manifest, the service worker, the favicon.
 
 The service worker is served from the site's root, so that its scope is the
 whole site. It keeps the static files (styles, scripts, icons: their names
-carry a hash of their content in production) for speed, and nothing else:
-no page is ever kept, as pages hold health data that must not linger on a
-shared phone (W3C Service Workers, https://www.w3.org/TR/service-workers/;
+carry a hash of their content in production) for speed, and of the pages
+only the two forms that work offline, "Log a bleed" and "Log an infusion" of
+each patient, as last seen online (static/js/offline.js queues what is saved
+on them offline). No other page is ever kept, as pages hold health data that
+must not linger on a shared phone; logging out deletes the kept forms and the
+queue (Clear-Site-Data, hemolog/accounts/middleware.py) (W3C Service Workers, https://www.w3.org/TR/service-workers/;
 Web App Manifest, https://www.w3.org/TR/appmanifest/)."""
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ CACHED_STATIC = [
     "js/hemolog.js",
     "js/theme.js",
     "js/reminders.js",
+    "js/queue.js",
+    "js/offline.js",
     "icons/icon-192.png",
     "icons/favicon-32.png",
 ]
@@ -58,9 +63,13 @@ def manifest(request: HttpRequest) -> JsonResponse:
     return JsonResponse(body, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False})
 
 
-SERVICE_WORKER = """// Hemolog's service worker (hemolog/home/pwa.py): static files only.
+SERVICE_WORKER = r"""// Hemolog's service worker (hemolog/home/pwa.py): the static files, and the two
+// forms that work offline ("Log a bleed", "Log an infusion"), as last seen online.
+importScripts("%(queue)s");
 const CACHE = "hemolog-static-%(version)s";
+const FORMS = "hemolog-forms";
 const STATIC = %(files)s;
+const OFFLINE_FORM = /^\/patients\/\d+\/(bleeds|infusions)\/new\/$/;
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(STATIC)).then(() => self.skipWaiting()));
@@ -69,7 +78,9 @@ self.addEventListener("install", (event) => {
 self.addEventListener("activate", (event) => {
   event.waitUntil(
     caches.keys()
-      .then((names) => Promise.all(names.filter((name) => name !== CACHE).map((name) => caches.delete(name))))
+      .then((names) => Promise.all(
+        names.filter((name) => name.startsWith("hemolog-static-") && name !== CACHE).map((name) => caches.delete(name))
+      ))
       .then(() => self.clients.claim())
   );
 });
@@ -87,13 +98,37 @@ self.addEventListener("notificationclick", (event) => {
   event.waitUntil(self.clients.openWindow(event.notification.data.url));
 });
 
-// Static files from the cache, else the network (and kept). Anything else is
-// left to the browser: pages and downloads are never kept here.
+// The queue of entries logged offline, sent when the browser says the connection is back.
+self.addEventListener("sync", (event) => {
+  if (event.tag === "hemolog-queue") event.waitUntil(HemologQueue.flush());
+});
+
+// An offline form: from the network (and kept, as it was, without its address's query),
+// else as kept. No connection and no form kept: a short page that says so.
+function offlineForm(request, url) {
+  return fetch(request).then((response) => {
+    if (response.ok && !response.redirected) {
+      const copy = response.clone();
+      caches.open(FORMS).then((cache) => cache.put(url.pathname, copy));
+    }
+    return response;
+  }).catch(() => caches.open(FORMS).then((cache) => cache.match(url.pathname)).then((kept) => kept || new Response(
+    "<!doctype html><html lang=en><meta charset=utf-8><meta name=viewport content='width=device-width'>" +
+    "<title>Offline</title><h1>No connection</h1><p>This form was not opened on this phone while online.</p>",
+    { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } }
+  )));
+}
+
+// Static files from the cache, else the network (and kept). Any other page or
+// download is left to the browser: never kept here.
 self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
-  if (event.request.method !== "GET" || url.origin !== self.location.origin || !url.pathname.startsWith("%(prefix)s")) {
+  if (url.origin !== self.location.origin || event.request.method !== "GET") return;
+  if (event.request.mode === "navigate" && OFFLINE_FORM.test(url.pathname)) {
+    event.respondWith(offlineForm(event.request, url));
     return;
   }
+  if (!url.pathname.startsWith("%(prefix)s")) return;
   event.respondWith(
     caches.match(event.request).then((kept) => kept || fetch(event.request).then((response) => {
       if (response.ok) {
@@ -113,7 +148,13 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     files = [static(name) for name in CACHED_STATIC]
     version = hashlib.sha256(" ".join(files).encode()).hexdigest()[:12]  # new file names: a new cache
     icon = static("icons/icon-192.png")
-    body = SERVICE_WORKER % {"version": version, "files": json.dumps(files), "prefix": static(""), "icon": icon}
+    body = SERVICE_WORKER % {
+        "version": version,
+        "files": json.dumps(files),
+        "prefix": static(""),
+        "icon": icon,
+        "queue": static("js/queue.js"),
+    }
     response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
     response["Cache-Control"] = "no-cache"  # the browser checks for a new worker on every visit
     return response

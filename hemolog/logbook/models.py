@@ -113,6 +113,9 @@ class BleedEpisode(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Made by the phone for each entry it sends (static/js/offline.js): a resend of the
+    # same entry (queued offline, a double tap) finds the first and saves nothing.
+    client_id = models.UUIDField(null=True, blank=True, editable=False)
 
     objects = BleedQuerySet.as_manager()
     history = EntryHistory(excluded_fields=HISTORY_EXCLUDED)
@@ -121,6 +124,9 @@ class BleedEpisode(models.Model):
         ordering = ["-started_at", "-pk"]
         indexes = [models.Index(fields=["patient", "-started_at"])]
         constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "client_id"], condition=Q(client_id__isnull=False), name="bleed_sent_once"
+            ),
             models.CheckConstraint(
                 condition=Q(resolved_at__isnull=True) | Q(resolved_at__gte=models.F("started_at")),
                 name="bleed_resolved_after_started",
@@ -192,6 +198,9 @@ class Infusion(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Made by the phone for each entry it sends (static/js/offline.js): a resend of the
+    # same entry (queued offline, a double tap) finds the first and saves nothing.
+    client_id = models.UUIDField(null=True, blank=True, editable=False)
 
     objects = InfusionQuerySet.as_manager()
     history = EntryHistory(excluded_fields=HISTORY_EXCLUDED)
@@ -200,6 +209,9 @@ class Infusion(models.Model):
         ordering = ["-given_at", "-pk"]
         indexes = [models.Index(fields=["patient", "-given_at"])]
         constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "client_id"], condition=Q(client_id__isnull=False), name="infusion_sent_once"
+            ),
             models.CheckConstraint(condition=Q(dose__gt=0), name="infusion_dose_positive"),
             models.CheckConstraint(
                 condition=Q(lot__isnull=True, vials_used=0) | Q(lot__isnull=False, vials_used__gt=0),

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
+from django.db import IntegrityError, transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -16,7 +17,7 @@ from hemolog.core.numbers import amount
 from hemolog.inventory.stock import InsufficientStock
 from hemolog.patients.access import access_patient
 
-from . import body_map, services, undo
+from . import body_map, sent_once, services, undo
 from .forms import BleedForm, InfusionForm, RegimenForm
 from .infusion_page import infusion_page, initial
 from .models import MIDLINE_SITES, Cause, Infusion, Regimen, site_label
@@ -100,12 +101,22 @@ def bleed_list(request: HttpRequest, patient_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def bleed_create(request: HttpRequest, patient_id: int) -> HttpResponse:
     ctx = access_patient(request, patient_id, write=True)
+    sent = sent_once.client_id(request)
+    if sent_once.saved_before(request, ctx.patient.bleeds, sent):
+        return redirect("logbook:bleed_list", patient_id=patient_id)
     form = BleedForm(request.POST if request.method == "POST" else None, patient=ctx.patient)
     if form.is_valid():
         bleed = form.save(commit=False)
         bleed.patient = ctx.patient
         bleed.created_by = request.user
-        bleed.save()
+        bleed.client_id = sent
+        try:
+            with transaction.atomic():
+                bleed.save()
+        except IntegrityError:
+            if sent_once.saved_before(request, ctx.patient.bleeds, sent):  # the same entry, sent at the same time
+                return redirect("logbook:bleed_list", patient_id=patient_id)
+            raise
         _bleed_saved_message(request, bleed, "logged")
         return redirect("logbook:bleed_list", patient_id=patient_id)
     return _bleed_form_page(request, ctx, form)
@@ -228,6 +239,9 @@ def _describe(infusion) -> str:
 @require_http_methods(["GET", "POST"])
 def infusion_create(request: HttpRequest, patient_id: int) -> HttpResponse:
     ctx = access_patient(request, patient_id, write=True)
+    sent = sent_once.client_id(request)
+    if sent_once.saved_before(request, ctx.patient.infusions, sent):
+        return redirect("logbook:infusion_list", patient_id=patient_id)
     page = infusion_page(ctx.patient)
     form = InfusionForm(
         request.POST if request.method == "POST" else None,
@@ -239,11 +253,16 @@ def infusion_create(request: HttpRequest, patient_id: int) -> HttpResponse:
     if form.is_valid():
         infusion = form.save(commit=False)
         infusion.patient = ctx.patient
+        infusion.client_id = sent
         try:
             services.record_infusion(infusion, request.user)
         except InsufficientStock as exc:
             infusion.pk = None  # the transaction rolled back
             form.add_error("vials_used", str(exc))
+        except IntegrityError:
+            if sent_once.saved_before(request, ctx.patient.infusions, sent):  # the same entry, sent at the same time
+                return redirect("logbook:infusion_list", patient_id=patient_id)
+            raise
         else:
             messages.success(request, f"{ctx.patient.display_name}: {_describe(infusion)} logged.")
             return redirect("logbook:infusion_list", patient_id=patient_id)

@@ -6,7 +6,10 @@ from playwright.sync_api import Page
 
 from .test_journeys import log_in
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.browser_context_args(service_workers="allow"),  # what these tests are about
+]
 
 
 def test_the_app_installs_and_keeps_no_page(page: Page, live_server, owner, log):

@@ -65,6 +65,7 @@ def test_mark_a_missed_dose_skipped_and_see_adherence_name_it(page: Page, live_s
     expect(page.get_by_role("region", name="Leo").get_by_text("overdue")).to_have_count(0)
 
 
+@pytest.mark.browser_context_args(service_workers="allow")  # the Push API goes through the service worker
 def test_the_reminder_settings_and_the_push_button(page: Page, live_server, owner):
     from hemolog.reminders.models import ReminderSettings
 
