@@ -3,6 +3,7 @@ Reminders page, subscribed to as a calendar app would (no log-in), parsed with
 icalendar: the next scheduled dose and the lot that expires are in it."""
 
 import datetime as dt
+import json
 import urllib.request
 
 import pytest
@@ -85,3 +86,47 @@ def test_the_reminder_settings_and_the_push_button(page: Page, live_server, owne
     saved = ReminderSettings.objects.get(user=owner)
     assert (saved.by_email, saved.quiet_from, saved.low_stock_days) == (True, dt.time(22, 30), 10)
     assert not owner.push_subscriptions.exists()
+
+
+# The browser's own registration with its push service (Google's, for Chromium) needs the
+# internet: the test stands in for it, and only for it. PushManager hands the page a
+# subscription with the keys of the test's phone; the rest is the page's own code, the
+# server, the real scheduler process and a push service on a local port.
+STAND_IN_PUSH_SERVICE = """(subscription) => {
+    let current = null;
+    PushManager.prototype.getSubscription = function () { return Promise.resolve(current); };
+    PushManager.prototype.subscribe = function () {
+        current = { toJSON: () => subscription, unsubscribe: () => { current = null; return Promise.resolve(true); } };
+        return Promise.resolve(current);
+    };
+}"""
+
+
+@pytest.mark.browser_context_args(service_workers="allow")
+def test_turn_on_notifications_and_receive_a_dose_reminder(page: Page, live_server, owner, log):
+    from hemolog.reminders.models import ReminderSettings
+    from tests.reminders.test_push import Phone, PushService, scheduler_once
+
+    log.infusions.filter(reason="PROPHYLAXIS").order_by("given_at")[1].delete()  # four days ago: not given
+    ReminderSettings.objects.create(user=owner, quiet_from="00:00", quiet_until="00:00")
+    service = PushService()
+    try:
+        phone = Phone(service.url)
+        page.add_init_script(f"({STAND_IN_PUSH_SERVICE})({json.dumps(phone.subscription)})")
+        page.context.grant_permissions(["notifications"])
+        log_in(page, live_server, owner.email)
+        page.goto(f"{live_server.url}/accounts/reminders/")
+        page.get_by_role("button", name="Turn on notifications here").click()
+        expect(page.locator("#push-state")).to_have_text("Notifications are on for this phone.")
+        expect(page.get_by_role("button", name="Turn them off here")).to_be_visible()
+        assert [s.endpoint for s in owner.push_subscriptions.all()] == [service.url]
+
+        scheduler_once()
+        ((headers, body),) = service.received
+        message = phone.read(body)  # decrypted with the subscription's keys
+        assert message["title"] == "Leo's prophylaxis dose is due" and message["url"] == "/"
+        page.get_by_role("button", name="Turn them off here").click()
+        expect(page.locator("#push-state")).to_have_text("Notifications are off for this phone.")
+        assert not owner.push_subscriptions.exists()
+    finally:
+        service.close()
