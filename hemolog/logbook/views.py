@@ -119,6 +119,8 @@ def bleed_create(request: HttpRequest, patient_id: int) -> HttpResponse:
             raise
         _bleed_saved_message(request, bleed, "logged")
         return redirect("logbook:bleed_list", patient_id=patient_id)
+    if form.is_bound and sent_once.saved_before(request, ctx.patient.bleeds, sent):  # saved meanwhile, by a twin
+        return redirect("logbook:bleed_list", patient_id=patient_id)
     return _bleed_form_page(request, ctx, form)
 
 
@@ -266,6 +268,10 @@ def infusion_create(request: HttpRequest, patient_id: int) -> HttpResponse:
         else:
             messages.success(request, f"{ctx.patient.display_name}: {_describe(infusion)} logged.")
             return redirect("logbook:infusion_list", patient_id=patient_id)
+    # The same entry sent twice at once: the twin saved it while this one was checked (and
+    # found "a dose was already logged"): answered as the first.
+    if form.is_bound and sent_once.saved_before(request, ctx.patient.infusions, sent):
+        return redirect("logbook:infusion_list", patient_id=patient_id)
     return _infusion_form_page(request, ctx, form, last=page.last)
 
 

@@ -38,12 +38,12 @@
           item.appendChild(why);
           var fix = document.createElement("a");
           fix.href = entry.url + "#queued=" + entry.id;
-          fix.className = "me-3";
+          fix.className = "alert-link me-3";
           fix.textContent = text("fix");
           item.appendChild(fix);
           var drop = document.createElement("button");
           drop.type = "button";
-          drop.className = "btn btn-sm btn-outline-danger";
+          drop.className = "btn btn-sm btn-danger";  // white on red: 4.5:1; the outline red on yellow is 3.9:1
           drop.textContent = text("drop");
           drop.addEventListener("click", function () { HemologQueue.remove(entry.id).then(render); });
           item.appendChild(drop);
@@ -55,9 +55,13 @@
     });
   }
 
+  var retry = null;
   function flush() {
+    clearTimeout(retry);
     if (!navigator.onLine) return render();
-    return HemologQueue.flush().catch(function () { /* still offline: tried again later */ }).then(render);
+    return HemologQueue.flush().catch(function () {
+      retry = setTimeout(flush, 5000);  // the connection not quite back yet: again shortly
+    }).then(render);
   }
 
   // The forms that work offline.

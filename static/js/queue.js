@@ -64,7 +64,11 @@ var HemologQueue = (function () {
       }
       return response.text().then(function (html) {
         entry.error = response.status === 200 ? errorsOf(html) : "The server answered " + response.status + ".";
-        return put(entry).then(function () { return "refused"; });
+        // Kept with its message, unless a twin sending (the page's and the service worker's) took it meanwhile.
+        return all().then(function (entries) {
+          var still = entries.some(function (e) { return e.id === entry.id; });
+          return (still ? put(entry) : Promise.resolve()).then(function () { return "refused"; });
+        });
       });
     });
   }

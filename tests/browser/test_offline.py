@@ -39,12 +39,12 @@ KEPT_FORMS = """async () => {
 }"""
 
 
-def wait_for(page: Page, condition, what: str, seconds: float = 20) -> None:
+def wait_for(page: Page, condition, what: str, seconds: float = 20, message=lambda: "") -> None:
     """Poll ``condition``, letting the browser's requests through meanwhile (the test's
     routes answer only while Playwright has the thread: no time.sleep)."""
     deadline = time.monotonic() + seconds
     while not condition():
-        assert time.monotonic() < deadline, f"not in {seconds} s: {what}"
+        assert time.monotonic() < deadline, f"not in {seconds} s: {what} {message()}"
         page.wait_for_timeout(200)
 
 
@@ -86,7 +86,7 @@ def test_log_a_bleed_and_a_dose_offline_and_find_each_saved_once(page: Page, liv
 
     page.context.set_offline(False)
     wait_for(page, lambda: Infusion.objects.filter(patient=patient).count() == 1, "the dose saved")
-    wait_for(page, lambda: page.evaluate(QUEUE) == [], "the queue empty")
+    wait_for(page, lambda: page.evaluate(QUEUE) == [], "the queue empty", message=lambda: page.evaluate(QUEUE))
     bleed = BleedEpisode.objects.get(patient=patient)
     assert (bleed.site, bleed.side, bleed.cause, bleed.severity) == ("KNEE", "L", "SPONTANEOUS", "MODERATE")
     dose = Infusion.objects.get(patient=patient)
