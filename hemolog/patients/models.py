@@ -66,6 +66,12 @@ class PatientQuerySet(models.QuerySet):
             return self.none()
         return self.filter(access__user=user)
 
+    def writable_by(self, user) -> PatientQuerySet:
+        """Patients this user logs for (owner or caregiver): the one access row must be both."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(access__user=user, access__role__in=PatientAccess.WRITE_ROLES)
+
 
 class Patient(models.Model):
     display_name = models.CharField(max_length=100)

@@ -24,7 +24,7 @@ from hemolog.insights.dashboard import regimen_stock
 from hemolog.insights.due import patient_dose_status
 from hemolog.insights.log import schedule_record
 from hemolog.inventory.models import StockLot
-from hemolog.patients.models import Patient, PatientAccess
+from hemolog.patients.models import Patient
 
 WEEKS = 8
 DOSE_ALARM = dt.timedelta(hours=8)  # 08:00 on the day of the dose
@@ -44,7 +44,7 @@ def calendar_for(user, now: dt.datetime, link: str = "") -> bytes:
     calendar.add("x-published-ttl", dt.timedelta(hours=6))
     tz = ZoneInfo(user.time_zone)
     today = now.astimezone(tz).date()
-    patients = Patient.objects.filter(access__user=user, access__role__in=PatientAccess.WRITE_ROLES).order_by("pk")
+    patients = Patient.objects.writable_by(user).order_by("pk")
     with timezone.override(tz):  # the due dose is the user's day's
         for patient in patients:
             events = _doses(patient, now, today, tz, link) + _expiring_lots(patient, today) + _stock_end(patient, today)
@@ -119,13 +119,7 @@ def _expiring_lots(patient: Patient, today: dt.date) -> list[Event]:
 
 def _stock_end(patient: Patient, today: dt.date) -> list[Event]:
     """The day the current regimen's stock runs out, when that is within the feed's weeks."""
-    regimen = (
-        patient.regimens.select_related("product")
-        .filter(start_date__lte=today)
-        .exclude(end_date__lt=today)
-        .order_by("-start_date")
-        .first()
-    )
+    regimen = patient.regimens.active_on(today).select_related("product").order_by("-start_date").first()
     if regimen is None:
         return []
     stock = regimen_stock(patient, schedule_record(regimen), regimen.product_id, today)

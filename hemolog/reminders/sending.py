@@ -28,7 +28,7 @@ from hemolog.insights.dashboard import regimen_stock
 from hemolog.insights.due import dose_statuses
 from hemolog.inventory.models import EXPIRY_WARNING_DAYS, StockLot
 from hemolog.logbook.schedules import schedule_record
-from hemolog.patients.models import Patient, PatientAccess
+from hemolog.patients.models import Patient
 
 from . import push
 from .models import ReminderSettings, SentReminder
@@ -50,9 +50,7 @@ def reminders_for(user, now: dt.datetime, low_stock_days: int) -> list[Reminder]
     found: list[Reminder] = []
     with timezone.override(tz):
         today = now.astimezone(tz).date()
-        patients = list(
-            Patient.objects.filter(access__user=user, access__role__in=PatientAccess.WRITE_ROLES).order_by("pk")
-        )
+        patients = list(Patient.objects.writable_by(user).order_by("pk"))
         statuses = dose_statuses([p.pk for p in patients], now)
         for patient in patients:
             status = statuses[patient.pk]
@@ -71,13 +69,7 @@ def reminders_for(user, now: dt.datetime, low_stock_days: int) -> list[Reminder]
 
 
 def _stock(patient, today: dt.date, low_stock_days: int) -> list[Reminder]:
-    regimen = (
-        patient.regimens.select_related("product")
-        .filter(start_date__lte=today)
-        .exclude(end_date__lt=today)
-        .order_by("-start_date")
-        .first()
-    )
+    regimen = patient.regimens.active_on(today).select_related("product").order_by("-start_date").first()
     if regimen is None:
         return []
     days = regimen_stock(patient, schedule_record(regimen), regimen.product_id, today).days_of_prophylaxis

@@ -73,23 +73,28 @@ def reminders(request: HttpRequest) -> HttpResponse:
 def push_subscribe(request: HttpRequest) -> JsonResponse:
     """The phone's Push API subscription (static/js/reminders.js), as JSON; or, with
     ``"unsubscribe": true``, the end of it."""
+    refused = JsonResponse({"error": gettext("That is not a push subscription.")}, status=400)
     try:
         if len(request.body) > MAX_SUBSCRIPTION_BYTES:
             raise ValueError
         data = json.loads(request.body)
         endpoint, keys = data["endpoint"], data.get("keys") or {}
-        if not isinstance(endpoint, str) or not endpoint.startswith(("https://", "http://")):
+        if (
+            not isinstance(endpoint, str)
+            or not endpoint.startswith(("https://", "http://"))
+            or not isinstance(keys, dict)
+        ):
             raise ValueError
     except (ValueError, KeyError, TypeError, UnicodeDecodeError):
-        return JsonResponse({"error": gettext("That is not a push subscription.")}, status=400)
+        return refused
     if data.get("unsubscribe"):
         PushSubscription.objects.filter(user=request.user, endpoint=endpoint).delete()
         return JsonResponse({"subscribed": False})
     p256dh, auth = keys.get("p256dh"), keys.get("auth")
     if not (isinstance(p256dh, str) and isinstance(auth, str) and 0 < len(p256dh) <= 200 and 0 < len(auth) <= 100):
-        return JsonResponse({"error": gettext("That is not a push subscription.")}, status=400)
+        return refused
     if len(endpoint) > 1000:
-        return JsonResponse({"error": gettext("That is not a push subscription.")}, status=400)
+        return refused
     PushSubscription.objects.update_or_create(
         endpoint=endpoint, defaults={"user": request.user, "p256dh": p256dh, "auth": auth}
     )

@@ -166,6 +166,7 @@ def test_a_subscription_the_push_service_forgot_is_deleted(client_for, owner, mi
         b"[]",
         b'{"endpoint": "javascript:alert(1)", "keys": {"p256dh": "x", "auth": "y"}}',
         b"{" * 5000,
+        b'{"endpoint": "https://push.example/1", "keys": [1]}',
         b'{"endpoint": "https://push.example/1", "keys": {"p256dh": "' + b"x" * 300 + b'", "auth": "y"}}',
     ],
 )
