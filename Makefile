@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test lint format install migrate seed chromium redis axe clean audit
+.PHONY: run test lint format install migrate seed chromium redis axe locale clean audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,19 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 
 install: $(VENV)/.installed
 
-migrate: install
+# The translations: locale/*/LC_MESSAGES/*.po, written by hand and checked complete by
+# tests/i18n/test_catalogues.py, compiled here into the .mo files Django reads (build
+# outputs, not committed). msgfmt and xgettext come with GNU gettext.
+CATALOGUES := $(wildcard locale/*/LC_MESSAGES/*.po)
+locale/.compiled: $(CATALOGUES) | $(VENV)/.installed
+	@command -v msgfmt >/dev/null || { echo "Installing GNU gettext (apt-get)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules --ignore=.venv-audit
+	touch $@
+
+locale: locale/.compiled
+
+migrate: install locale
 	$(BIN)/python manage.py migrate --noinput
 
 seed: migrate
@@ -54,7 +66,7 @@ $(AXE): package.json package-lock.json
 
 axe: $(AXE)
 
-test: install chromium redis $(AXE)
+test: install locale chromium redis $(AXE)
 	DJANGO_DEBUG= $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
@@ -78,3 +90,4 @@ audit: $(AUDIT_VENV)/.installed
 
 clean:
 	rm -rf $(VENV) $(AUDIT_VENV) var db.sqlite3 .test-db.sqlite3 staticfiles .pytest_cache node_modules
+	find locale -name "*.mo" -delete; rm -f locale/.compiled

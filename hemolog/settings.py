@@ -71,12 +71,14 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",  # the language: the cookie, else Accept-Language
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "hemolog.core.middleware.PrivatePagesMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "hemolog.accounts.middleware.UserTimeZoneMiddleware",
+    "hemolog.accounts.middleware.UserLanguageMiddleware",  # the language saved on the account wins
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",  # who made a change: the request's user
     "hemolog.accounts.middleware.IdleTimeoutMiddleware",
@@ -123,6 +125,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.tz",
+                "django.template.context_processors.i18n",
             ],
         },
     },
@@ -226,7 +229,21 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG  # passkeys on http://127.0.0.1 in de
 # network may turn this off (hemolog/patients/second_factor.py).
 HEMOLOG_CLINICIANS_NEED_SECOND_FACTOR = env_bool("HEMOLOG_CLINICIANS_NEED_SECOND_FACTOR", True)
 
+# The languages with a complete catalogue (locale/, checked by
+# tests/test_catalogues.py). British English is the source language; a
+# browser asking for en-US gets it too. Each is named in its own language in
+# the picker.
 LANGUAGE_CODE = "en-gb"
+LANGUAGES = [
+    ("en-gb", "English"),
+    ("es", "Español"),
+    ("de", "Deutsch"),
+    ("fr", "Français"),
+    ("ar", "العربية"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -255,7 +272,11 @@ CACHES = ONE_SERVER_CACHES = {
         "LOCATION": "hemolog_cache",
         "OPTIONS": {"MAX_ENTRIES": 100_000},
     },
-    "values": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 10_000}},
+    "values": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
+        "KEY_FUNCTION": "hemolog.core.caching.key_in_language",  # its pages and charts hold words
+    },
     # The background jobs' progress and the CSV checks' results: written by
     # the worker, read by the page (files: one machine runs both).
     "jobs": {
@@ -274,7 +295,7 @@ if os.environ.get("REDIS_URL"):
     prefix = os.environ.get("HEMOLOG_CACHE_PREFIX", "hemolog")
     CACHES = {
         "default": {**redis, "KEY_PREFIX": prefix},
-        "values": {**redis, "KEY_PREFIX": f"{prefix}-values"},
+        "values": {**redis, "KEY_PREFIX": f"{prefix}-values", "KEY_FUNCTION": "hemolog.core.caching.key_in_language"},
         "jobs": {**redis, "KEY_PREFIX": f"{prefix}-jobs"},
     }
 
@@ -343,6 +364,7 @@ if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", not DEBUG)

@@ -1,5 +1,6 @@
 from django.urls import include, path, register_converter
 
+from hemolog.accounts.language import javascript_catalogue
 from hemolog.core.converters import IdConverter
 from hemolog.core.health import health
 from hemolog.home import pwa
@@ -16,6 +17,7 @@ urlpatterns = [
     path("manifest.webmanifest", pwa.manifest, name="manifest"),
     path("sw.js", pwa.service_worker, name="service_worker"),
     path("favicon.ico", pwa.favicon, name="favicon"),
+    path("jsi18n/<str:code>.js", javascript_catalogue, name="javascript_catalogue"),
     path("accounts/", include("hemolog.accounts.urls")),
     path("patients/", include("hemolog.patients.urls")),
     path("patients/<id:patient_id>/", include("hemolog.logbook.urls")),

@@ -4,6 +4,7 @@ from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext, gettext_lazy
 
 from .middleware import IDLE_LIMIT
 from .models import User
@@ -18,13 +19,13 @@ class SignUpForm(AllauthSignupForm):
     time zone. A taken address is not refused here: allauth answers as for a
     new one and e-mails the address's owner instead (ACCOUNT_PREVENT_ENUMERATION)."""
 
-    first_name = forms.CharField(label="Your name", max_length=150)
-    time_zone = forms.ChoiceField(choices=time_zone_choices, initial="UTC")
+    first_name = forms.CharField(label=gettext_lazy("Your name"), max_length=150)
+    time_zone = forms.ChoiceField(label=gettext_lazy("Time zone"), choices=time_zone_choices, initial="UTC")
     field_order = ["email", "first_name", "time_zone", "password1", "password2"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["email"].label = "E-mail"
+        self.fields["email"].label = gettext("E-mail")
 
     def signup(self, request, user: User) -> None:
         """Called by allauth when the account is made (custom_signup)."""
@@ -40,10 +41,10 @@ class LoginForm(AllauthLoginForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["login"].label = "E-mail"
+        self.fields["login"].label = gettext("E-mail")
         self.fields["login"].widget.attrs.update(autofocus=True, autocomplete="email")
-        self.fields["remember"].label = "Keep me signed in on this phone"
-        self.fields["remember"].help_text = (
+        self.fields["remember"].label = gettext("Keep me signed in on this phone")
+        self.fields["remember"].help_text = gettext(
             "For a phone only you use: up to 14 days without logging in again. "
             "Clinicians are signed out after 30 minutes without use all the same."
         )
@@ -54,9 +55,20 @@ class LoginForm(AllauthLoginForm):
         return super().login(request, redirect_url)
 
 
+def language_choices() -> list[tuple[str, str]]:
+    """Each language named in its own language (settings.LANGUAGES)."""
+    return [("", gettext_lazy("The browser's language")), *settings.LANGUAGES]
+
+
 class AccountSettingsForm(forms.ModelForm):
-    time_zone = forms.ChoiceField(choices=time_zone_choices)
+    time_zone = forms.ChoiceField(label=gettext_lazy("Time zone"), choices=time_zone_choices)
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language"),
+        choices=language_choices,
+        required=False,
+        help_text=gettext_lazy("Pages, e-mails and reminders are written in it."),
+    )
 
     class Meta:
         model = User
-        fields = ("first_name", "last_name", "time_zone")
+        fields = ("first_name", "last_name", "time_zone", "language")

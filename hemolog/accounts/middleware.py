@@ -5,7 +5,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 # The session keys: the idle time-out chosen at log-in, and the last request's time.
 IDLE_LIMIT = "idle_limit"
@@ -31,6 +32,22 @@ class UserTimeZoneMiddleware:
         return self.get_response(request)
 
 
+class UserLanguageMiddleware:
+    """Pages in the language saved on the account (hemolog.accounts.language);
+    without one, LocaleMiddleware's choice stands: the language cookie set by
+    the picker, else the browser's Accept-Language."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.language:
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)
+
+
 def start_idle_clock(sender, request, user, **kwargs) -> None:
     """The idle time runs from the log-in (connected in apps.py)."""
     if getattr(request, "session", None) is not None:
@@ -52,7 +69,9 @@ class IdleTimeoutMiddleware:
             last = session.get(LAST_SEEN)
             if last is not None and now - last > session.get(IDLE_LIMIT, settings.SESSION_IDLE_SECONDS):
                 logout(request)
-                messages.info(request, "You were signed out after a while without using Hemolog. Log in to go on.")
+                messages.info(
+                    request, gettext("You were signed out after a while without using Hemolog. Log in to go on.")
+                )
             elif last is None or now - last >= SEEN_EVERY:
                 session[LAST_SEEN] = now
         return self.get_response(request)

@@ -5,11 +5,12 @@ from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext, gettext_lazy
 
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
-        raise ValidationError("Choose a time zone from the list.")
+        raise ValidationError(gettext("Choose a time zone from the list."))
 
 
 def display_name_of(first_name: str | None, email: str | None) -> str:
@@ -44,8 +45,11 @@ class UserManager(BaseUserManager):
 
 class User(AbstractUser):
     username = None
-    email = models.EmailField("e-mail address", unique=True)
+    email = models.EmailField(gettext_lazy("e-mail address"), unique=True)
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    # The language the person chose (hemolog.accounts.language): pages, e-mails
+    # and reminders use it; blank until chosen, when the browser's is used.
+    language = models.CharField(max_length=16, blank=True, default="")
     # Kept by hemolog.patients (second_factor.refresh) whenever an access or an
     # authenticator of the user changes: whether any access is a clinician's,
     # and whether an authenticator app or a passkey is set up. Every request

@@ -4,10 +4,11 @@ password reset, two-factor under ``2fa/``), with their own names
 
 from django.urls import include, path
 
-from . import views
+from . import language, views
 
 urlpatterns = [
     path("settings/", views.account_settings, name="account_settings"),
     path("security/", views.account_security, name="account_security"),
+    path("language/", language.choose_language, name="choose_language"),
     path("", include("allauth.urls")),
 ]

@@ -1,6 +1,8 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from .forms import AccountSettingsForm
@@ -10,8 +12,10 @@ from .forms import AccountSettingsForm
 def account_settings(request: HttpRequest) -> HttpResponse:
     form = AccountSettingsForm(request.POST if request.method == "POST" else None, instance=request.user)
     if form.is_valid():
-        form.save()
-        messages.success(request, "Your settings were saved.")
+        user = form.save()
+        if user.language:
+            translation.activate(user.language)  # the message in the language just chosen
+        messages.success(request, gettext("Your settings were saved."))
         return redirect("account_settings")
     return render(request, "accounts/settings.html", {"form": form})
 

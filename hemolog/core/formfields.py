@@ -9,8 +9,9 @@ that happens twice when clocks go back.
 import datetime as dt
 
 from django import forms
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 EARLIEST_DAY = dt.date(1900, 1, 1)
 LATEST_DAY = dt.date(2099, 12, 31)
@@ -31,15 +32,42 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
 
 class NumberInput(forms.NumberInput):
+    """A number field. A whole number (``step="1"``) is a number input. A
+    number with decimals is typed in the language's format, "1,5" in German
+    (a point is read too): a text input with the phone's decimal keyboard,
+    shown localised and read back with the point Django's fields expect
+    (a browser's number input reads and sends only its own format)."""
+
     def __init__(self, attrs=None, *, step="any", inputmode="decimal"):
-        super().__init__(attrs={"step": step, "inputmode": inputmode, **(attrs or {})})
+        attrs = {"inputmode": inputmode, **(attrs or {})}
+        self.decimal = step != "1"
+        if self.decimal:
+            self.input_type = "text"
+            self.is_localized = True
+            attrs.setdefault("autocomplete", "off")
+        else:
+            attrs["step"] = step
+        super().__init__(attrs=attrs)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if self.decimal:  # a number input's limits (some added by the field): the form checks them
+            for number_only in ("min", "max", "step"):
+                context["widget"]["attrs"].pop(number_only, None)
+        return context
+
+    def value_from_datadict(self, data, files, name):
+        value = super().value_from_datadict(data, files, name)
+        if self.decimal and isinstance(value, str):
+            value = formats.sanitize_separators(value.strip())
+        return value
 
 
 def check_plausible_day(day: dt.date) -> None:
     if day < EARLIEST_DAY:
-        raise forms.ValidationError("Enter a date in 1900 or later.", code="too_early")
+        raise forms.ValidationError(_("Enter a date in 1900 or later."), code="too_early")
     if day > LATEST_DAY:
-        raise forms.ValidationError("Enter a date before 2100.", code="too_late")
+        raise forms.ValidationError(_("Enter a date before 2100."), code="too_late")
 
 
 class PlausibleDateField(forms.DateField):
@@ -81,7 +109,7 @@ class LocalDateTimeField(forms.DateTimeField):
             try:
                 result = timezone.localtime(result)
             except OverflowError:
-                raise forms.ValidationError("Enter a date before 2100.", code="too_late") from None
+                raise forms.ValidationError(_("Enter a date before 2100."), code="too_late") from None
             check_plausible_day(result.date())
         return result
 
@@ -94,7 +122,9 @@ class LocalDateTimeField(forms.DateTimeField):
         first = naive.replace(tzinfo=zone, fold=0)
         if first.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) != naive:
             raise forms.ValidationError(
-                f"{naive:%d %b %Y %H:%M} does not exist in {zone}: the clocks jumped forward. Check the time.",
+                # Translators: a time skipped when the clocks go forward; zone is e.g. Europe/Madrid.
+                _("%(time)s does not exist in %(zone)s: the clocks jumped forward. Check the time.")
+                % {"time": f"{formats.date_format(naive, 'DATE_FORMAT')} {naive:%H:%M}", "zone": zone},
                 code="nonexistent_time",
             )
         return first

@@ -19,7 +19,7 @@ from django.utils.translation import gettext, ngettext
 from icalendar import Alarm, Calendar, Event
 
 from hemolog.clinical.adherence import scheduled_doses
-from hemolog.core.numbers import amount
+from hemolog.core import display
 from hemolog.insights.dashboard import regimen_stock
 from hemolog.insights.due import patient_dose_status
 from hemolog.insights.log import schedule_record
@@ -89,9 +89,11 @@ def _doses(patient: Patient, now: dt.datetime, today: dt.date, tz, link: str) ->
         regimen = by_ref[scheduled.schedule.ref]
         product = regimen.product
         summary = gettext("%(name)s: prophylaxis dose") % {"name": patient.display_name}
+        # Translators: a calendar event's text: the product's name, the dose and its unit
+        # (IU or mg), then the site's address.
         description = gettext("%(product)s %(dose)s %(unit)s, as the regimen says. Log it in Hemolog. %(link)s") % {
             "product": product.brand_name,
-            "dose": amount(regimen.dose),
+            "dose": display.number(regimen.dose),
             "unit": product.unit,
             "link": link,
         }

@@ -21,9 +21,11 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext, pgettext
 
+from hemolog.accounts.language import language_of
 from hemolog.background.periodic import periodic
+from hemolog.core import display
 from hemolog.insights.dashboard import regimen_stock
 from hemolog.insights.due import dose_statuses
 from hemolog.inventory.models import EXPIRY_WARNING_DAYS, StockLot
@@ -59,13 +61,21 @@ def reminders_for(user, now: dt.datetime, low_stock_days: int) -> list[Reminder]
                     Reminder(
                         f"dose-{patient.pk}-{day.isoformat()}",
                         gettext("%(name)s's prophylaxis dose is due") % {"name": patient.display_name},
+                        # Translators: %(day)s is a weekday and a day, as "Monday 30 Nov".
                         gettext("The dose of %(day)s is not logged. Log it, or say why it was skipped.")
-                        % {"day": date_format(day, "l j M")},
+                        % {"day": date_format(day, _weekday_format())},
                         reverse("home"),
                     )
                 )
             found += _stock(patient, today, low_stock_days) + _expiring(patient, today)
     return found
+
+
+def _weekday_format() -> str:
+    # Translators: how a reminder names the day of a missed dose, in Django's date
+    # format letters (l: weekday, j: day of the month, M: month abbreviated), e.g.
+    # "Monday 30 Nov". Reorder, and add the punctuation your language writes ("l j. M").
+    return pgettext("date format of a missed dose's day", "l j M")
 
 
 def _stock(patient, today: dt.date, low_stock_days: int) -> list[Reminder]:
@@ -77,10 +87,11 @@ def _stock(patient, today: dt.date, low_stock_days: int) -> list[Reminder]:
         return []
     year, week, _ = today.isocalendar()
     title = gettext("%(name)s's stock runs low") % {"name": patient.display_name}
-    body = gettext("%(product)s for about %(days)d more days of prophylaxis. Order more.") % {
-        "product": regimen.product.brand_name,
-        "days": days,
-    }
+    body = ngettext(
+        "%(product)s for about %(days)d more day of prophylaxis. Order more.",
+        "%(product)s for about %(days)d more days of prophylaxis. Order more.",
+        days,
+    ) % {"product": regimen.product.brand_name, "days": days}
     return [Reminder(f"stock-{patient.pk}-{year}-{week}", title, body, reverse("inventory:stock", args=[patient.pk]))]
 
 
@@ -95,11 +106,15 @@ def _expiring(patient, today: dt.date) -> list[Reminder]:
         Reminder(
             f"expiry-{lot.pk}-{lot.expires_on.isoformat()}",
             gettext("%(name)s: lot %(lot)s expires soon") % {"name": patient.display_name, "lot": lot.lot_number},
-            gettext("%(product)s lot %(lot)s expires on %(day)s with %(count)d vials left.")
+            ngettext(
+                "%(product)s lot %(lot)s expires on %(day)s with %(count)d vial left.",
+                "%(product)s lot %(lot)s expires on %(day)s with %(count)d vials left.",
+                lot.vials_on_hand,
+            )
             % {
                 "product": lot.product.brand_name,
                 "lot": lot.lot_number,
-                "day": date_format(lot.expires_on, "j M Y"),
+                "day": display.day(lot.expires_on),
                 "count": lot.vials_on_hand,
             },
             reverse("inventory:stock", args=[patient.pk]),
@@ -126,22 +141,26 @@ def send_to(user, now: dt.datetime) -> int:
     choice = ReminderSettings.of(user)
     if choice.is_quiet(now.astimezone(ZoneInfo(user.time_zone)).time()):
         return 0
+    with translation.override(language_of(user)):  # written in the recipient's language
+        return _send_due(user, now, choice)
+
+
+def _send_due(user, now: dt.datetime, choice: ReminderSettings) -> int:
     due = reminders_for(user, now, choice.low_stock_days)
     sent_before = set(
         SentReminder.objects.filter(user=user, key__in=[r.key for r in due]).values_list("key", flat=True)
     )
     subscriptions = list(user.push_subscriptions.all())
     count = 0
-    with translation.override(translation.get_language()):  # issue 11: the user's own language
-        for reminder in due:
-            if reminder.key in sent_before:
-                continue
-            SentReminder.objects.create(user=user, key=reminder.key)
-            for subscription in subscriptions:
-                push.send(subscription, reminder.title, reminder.body, reminder.path)
-            if choice.by_email:
-                _email(user, reminder)
-            count += 1
+    for reminder in due:
+        if reminder.key in sent_before:
+            continue
+        SentReminder.objects.create(user=user, key=reminder.key)
+        for subscription in subscriptions:
+            push.send(subscription, reminder.title, reminder.body, reminder.path)
+        if choice.by_email:
+            _email(user, reminder)
+        count += 1
     return count
 
 

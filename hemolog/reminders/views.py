@@ -13,10 +13,12 @@ from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from hemolog.accounts.language import language_of
 
 from .feed import calendar_for
 from .models import CalendarFeed, PushSubscription, ReminderSettings
@@ -121,7 +123,8 @@ def calendar(request: HttpRequest, token: str) -> HttpResponse:
     user = CalendarFeed.owner_of(token)
     if user is None:
         raise Http404("No such calendar.")
-    body = calendar_for(user, timezone.now(), link=request.build_absolute_uri("/"))
+    with translation.override(language_of(user)):  # a calendar app sends no language of its own
+        body = calendar_for(user, timezone.now(), link=request.build_absolute_uri("/"))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="hemolog.ics"'
     return response

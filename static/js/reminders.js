@@ -34,18 +34,18 @@
     registration.pushManager.getSubscription().then(function (subscription) { show(!!subscription); });
     on.addEventListener("click", function () {
       Notification.requestPermission().then(function (permission) {
-        if (permission !== "granted") { state.textContent = on.dataset.denied || "Notifications are blocked for this site in the browser's settings."; return; }
+        if (permission !== "granted") { state.textContent = on.dataset.denied || gettext("Notifications are blocked for this site in the browser’s settings."); return; }
         registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key() })
           .then(function (subscription) { return tell(subscription); })
-          .then(function () { show(true); state.textContent = on.dataset.done || "Notifications are on for this phone."; })
-          .catch(function () { state.textContent = on.dataset.failed || "The browser could not turn them on."; });
+          .then(function () { show(true); state.textContent = on.dataset.done || gettext("Notifications are on for this phone."); })
+          .catch(function () { state.textContent = on.dataset.failed || gettext("The browser could not turn them on."); });
       });
     });
     off.addEventListener("click", function () {
       registration.pushManager.getSubscription().then(function (subscription) {
         if (!subscription) { show(false); return; }
         tell(subscription, { unsubscribe: true }).then(function () { return subscription.unsubscribe(); })
-          .then(function () { show(false); state.textContent = off.dataset.done || "Notifications are off for this phone."; });
+          .then(function () { show(false); state.textContent = off.dataset.done || gettext("Notifications are off for this phone."); });
       });
     });
   });

@@ -1,15 +1,15 @@
 from django import template
 
-from hemolog.core import undo
-from hemolog.core.numbers import amount as format_amount
+from hemolog.core import display, undo
 
 register = template.Library()
 
 
 @register.filter
 def amount(value) -> str:
-    """A dose, weight or level without trailing zeros: 1000.0 -> 1000, 0.50 -> 0.5."""
-    return "" if value is None or value == "" else format_amount(value)
+    """A dose, weight or level without trailing zeros, in the language's
+    format: 1000.0 -> 1000, 0.50 -> 0.5 (0,5 in German)."""
+    return display.number(value)
 
 
 @register.filter
