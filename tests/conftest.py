@@ -20,6 +20,18 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture(autouse=True)
+def english_until_asked():
+    """Each test starts in the default language: a request in German leaves
+    German active in the test's thread afterwards (LocaleMiddleware activates
+    a language per request and nothing deactivates it)."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache of values worked out from logs
     (dashboards are cached by patient id). The shared cache (throttles) is a

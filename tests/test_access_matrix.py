@@ -31,6 +31,10 @@ PUBLIC = {
     "manifest",  # installing the app: the manifest, its service worker, the favicon
     "service_worker",
     "favicon",
+    # The language picker (a cookie, and the account's choice once logged in) and the scripts'
+    # strings: for anyone, the log-in page included (tests/i18n/test_choosing_the_language.py).
+    "choose_language",
+    "javascript_catalogue",
 }
 ACCOUNT = {"home", "account_settings", "account_security", "patients:create", "reminders:settings"}
 # A phone's push subscription, posted as JSON by static/js/reminders.js (tests/reminders/test_push.py).

@@ -42,7 +42,7 @@ def choose_language(request: HttpRequest) -> HttpResponse:
 def keep_language_at_log_in(sender, request, user, **kwargs) -> None:
     """A person who never chose keeps the language they logged in with."""
     if not user.language:
-        code = translation.get_language() or ""
+        code = getattr(request, "LANGUAGE_CODE", "")  # what LocaleMiddleware chose for the log-in page
         if offered(code):
             user.language = code
             user.save(update_fields=["language"])

@@ -1,7 +1,9 @@
-"""Clinical calculations over plain values: no Django, no database.
+"""Clinical calculations over plain values: no database, and of Django only
+its translations (the sentences a person reads, such as an adherence summary,
+are marked with ``gettext``).
 
 One module per concern (the dashboard, the PDF, the roster and the reminders
-all call these; nothing here imports Django, which .importlinter checks):
+all call these; nothing here imports the rest of Django, which .importlinter checks):
 
 * :mod:`.records` — the plain input records (bleeds, doses, schedules, weights).
 * :mod:`.dates` — calendar arithmetic on aware datetimes (months, elapsed days).

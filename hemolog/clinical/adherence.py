@@ -29,6 +29,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from .dates import month_start, require_aware, utc
 from .records import EVERY_N_DAYS, FIXED_INTERVAL_DAYS, PROPHYLAXIS, WEEKDAYS, DoseRecord, ScheduleRecord
 
@@ -156,13 +159,28 @@ class Adherence:
     def summary(self) -> str:
         """The calculation in words, e.g. "23 of 26 scheduled doses, 88 %"."""
         if not self.scheduled:
-            return "No doses were scheduled in this period."
-        noun = "dose" if self.scheduled == 1 else "doses"
-        text = f"{self.taken} of {self.scheduled} scheduled {noun}, {rounded_percent(self.taken, self.scheduled)} %"
+            return _("No doses were scheduled in this period.")
+        text = ngettext(
+            # Translators: adherence to prophylaxis, e.g. "23 of 26 scheduled doses, 88 %".
+            "%(taken)s of %(scheduled)s scheduled dose, %(percent)s %%",
+            "%(taken)s of %(scheduled)s scheduled doses, %(percent)s %%",
+            self.scheduled,
+        ) % {"taken": self.taken, "scheduled": self.scheduled, "percent": rounded_percent(self.taken, self.scheduled)}
         if self.skipped:
-            reasons = Counter(reason for _, reason in self.skipped)
-            named = ", ".join(f"{n} {reason}" if len(reasons) > 1 else reason for reason, n in reasons.most_common())
-            text += f"; {len(self.skipped)} skipped ({named})"
+            reasons = Counter(reason for _day, reason in self.skipped)
+            if len(reasons) > 1:
+                # Translators: how many scheduled doses were skipped for one reason, e.g. "2 illness".
+                each = _("%(count)s %(reason)s")
+                named = ", ".join(each % {"count": n, "reason": r} for r, n in reasons.most_common())
+            else:
+                named = next(iter(reasons))
+            text = ngettext(
+                # Translators: the adherence summary, then the scheduled doses marked skipped and
+                # their reasons, e.g. "2 of 5 scheduled doses, 40 %; 2 skipped (1 illness, 1 forgotten)".
+                "%(summary)s; %(count)s skipped (%(reasons)s)",
+                "%(summary)s; %(count)s skipped (%(reasons)s)",
+                len(self.skipped),
+            ) % {"summary": text, "count": len(self.skipped), "reasons": named}
         return text
 
 
@@ -192,7 +210,7 @@ def _match(windows: Sequence[tuple[dt.datetime, dt.datetime]], points: Sequence[
     """
     order = sorted(range(len(windows)), key=lambda i: (windows[i][1], windows[i][0]))
     free = sorted((point, j) for j, point in enumerate(points))
-    keys = [point for point, _ in free]
+    keys = [point for point, _j in free]
     matched: dict[int, int] = {}
     for i in order:
         lo, hi = windows[i]

@@ -5,6 +5,7 @@ features the app never uses are switched off."""
 
 from django.conf import settings
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 
 # Features a log of bleeds and doses has no use for (https://www.w3.org/TR/permissions-policy/).
@@ -42,5 +43,7 @@ class RequestSizeMiddleware:
             declared = 0  # Django reads nothing of a body it can't size
         if declared > settings.MAX_REQUEST_BYTES:
             limit = settings.MAX_REQUEST_BYTES // (1024 * 1024)
-            return render(request, "413.html", {"limit_mb": limit}, status=413)
+            # Before the session and LocaleMiddleware: the language from the cookie or the browser.
+            with translation.override(translation.get_language_from_request(request)):
+                return render(request, "413.html", {"limit_mb": limit}, status=413)
         return self.get_response(request)

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
 
 from hemolog.core.caching import values_cache
 from hemolog.insights.due import DoseStatus, dose_statuses
@@ -101,8 +103,11 @@ class PatientCard:
     last_bleed: str  # "3 days, 2 hours ago", "" if none
     last_infusion: str
     dose_status: DoseStatus | None  # for those who log, with a regimen
+    overdue_days: SafeString = SafeString("")  # "Mon 1 Dec (skipped?), Wed 3 Dec (skipped?)"
+    next_due: str = ""  # "Wed 3 Dec"
 
 
 def ago(moment: dt.datetime | None, now: dt.datetime) -> str:
     """As the ``timesince`` filter followed by "ago"; "" for no time."""
-    return f"{timesince(moment, now)} ago" if moment else ""
+    # Translators: how long ago something was logged; %(time)s is "3 days, 2 hours".
+    return _("%(time)s ago") % {"time": timesince(moment, now)} if moment else ""

@@ -20,6 +20,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.templatetags.static import static
+from django.utils.html import format_html
+from django.utils.translation import get_language, get_language_bidi
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -29,7 +31,9 @@ THEME = "#{:02x}{:02x}{:02x}".format(*RED)
 # What the service worker keeps: every page uses these.
 CACHED_STATIC = [
     "vendor/bootstrap/bootstrap.min.css",
+    "vendor/bootstrap/bootstrap.rtl.min.css",
     "vendor/bootstrap/bootstrap.bundle.min.js",
+    "js/i18n.js",
     "css/hemolog.css",
     "js/hemolog.js",
     "js/theme.js",
@@ -53,6 +57,8 @@ def manifest(request: HttpRequest) -> JsonResponse:
         "name": "Hemolog",
         "short_name": "Hemolog",
         "description": _("A bleed and infusion log for hemophilia"),
+        "lang": get_language(),
+        "dir": "rtl" if get_language_bidi() else "ltr",
         "start_url": "/",
         "scope": "/",
         "display": "standalone",
@@ -113,8 +119,7 @@ function offlineForm(request, url) {
     }
     return response;
   }).catch(() => caches.open(FORMS).then((cache) => cache.match(url.pathname)).then((kept) => kept || new Response(
-    "<!doctype html><html lang=en><meta charset=utf-8><meta name=viewport content='width=device-width'>" +
-    "<title>Offline</title><h1>No connection</h1><p>This form was not opened on this phone while online.</p>",
+    %(offline_page)s,
     { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } }
   )));
 }
@@ -126,6 +131,18 @@ self.addEventListener("fetch", (event) => {
   if (url.origin !== self.location.origin || event.request.method !== "GET") return;
   if (event.request.mode === "navigate" && OFFLINE_FORM.test(url.pathname)) {
     event.respondWith(offlineForm(event.request, url));
+    return;
+  }
+  // The scripts' strings in a language (/jsi18n/es.js): from the network while online (a new
+  // release's strings), else as last kept, for the offline forms.
+  if (url.pathname.startsWith("/jsi18n/")) {
+    event.respondWith(fetch(event.request).then((response) => {
+      if (response.ok) {
+        const copy = response.clone();
+        caches.open(CACHE).then((cache) => cache.put(event.request, copy));
+      }
+      return response;
+    }).catch(() => caches.match(event.request)));
     return;
   }
   if (!url.pathname.startsWith("%(prefix)s")) return;
@@ -149,6 +166,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     version = hashlib.sha256(" ".join(files).encode()).hexdigest()[:12]  # new file names: a new cache
     icon = static("icons/icon-192.png")
     body = SERVICE_WORKER % {
+        "offline_page": json.dumps(_offline_page()),
         "version": version,
         "files": json.dumps(files),
         "prefix": static(""),
@@ -158,6 +176,21 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
     response["Cache-Control"] = "no-cache"  # the browser checks for a new worker on every visit
     return response
+
+
+def _offline_page() -> str:
+    """The page the service worker answers with for an offline form it never kept,
+    in the language the worker was fetched in."""
+    return format_html(
+        "<!doctype html><html lang={} dir={}><meta charset=utf-8><meta name=viewport content='width=device-width'>"
+        "<title>{}</title><h1>{}</h1><p>{}</p>",
+        get_language(),
+        "rtl" if get_language_bidi() else "ltr",
+        # Translators: the title of the page a phone shows for a form it can't open without a connection.
+        _("Offline"),
+        _("No connection"),
+        _("This form was not opened on this phone while online."),
+    )
 
 
 @login_not_required

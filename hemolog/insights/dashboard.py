@@ -15,6 +15,7 @@ import math
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hemolog.clinical.adherence import Adherence, adherence, dosing_interval
 from hemolog.clinical.bleeding import (
@@ -163,11 +164,12 @@ def _missing_for_level(log: PatientLog) -> str:
     missing = set()
     for dose in unmodelled_doses(log.doses, log.weights):
         if dose.half_life_hours is None:
-            missing.add("the product has no half-life (enter the patient's own on the profile)")
+            missing.add(_("the product has no half-life (enter the patient's own on the profile)"))
         if dose.recovery is None:
-            missing.add("the product has no recovery (enter the patient's own on the profile)")
+            # Translators: recovery: the rise in factor level per IU/kg given (a pharmacokinetic figure).
+            missing.add(_("the product has no recovery (enter the patient's own on the profile)"))
     if not log.weights:
-        missing.add("no weight recorded")
+        missing.add(_("no weight recorded"))
     return "; ".join(sorted(missing))
 
 
@@ -216,7 +218,10 @@ def build_dashboard(patient: Patient, period: DateRange, now: dt.datetime | None
     month_rows = []
     for month in months:
         m = month_adherence.get(month)
-        text = f"{m.taken} of {m.scheduled}" if m and m.scheduled else "–"
+        text = "–"
+        if m and m.scheduled:
+            # Translators: prophylaxis doses taken of those scheduled in a month, "4 of 5".
+            text = _("%(taken)s of %(scheduled)s") % {"taken": m.taken, "scheduled": m.scheduled}
         month_rows.append(MonthRow(month, per_month.get(month, {}), m.percent if m else None, text))
 
     today = now.astimezone(tz).date()
@@ -229,13 +234,15 @@ def build_dashboard(patient: Patient, period: DateRange, now: dt.datetime | None
     if treated_with in LEVEL_KINDS:
         level = estimated_factor_level(now, log.doses, log.weights, log.baseline, tz=tz)
     if level is not None:
-        note = "Estimate from the logged doses (one-compartment model)."
+        note = _("Estimate from the logged doses (one-compartment model).")
     elif treated_with and treated_with not in LEVEL_KINDS:
-        note = "Not applicable: emicizumab and bypassing agents don't raise factor VIII or IX activity."
+        note = _("Not applicable: emicizumab and bypassing agents don't raise factor VIII or IX activity.")
     elif missing := _missing_for_level(log):
-        note = f"Can't estimate: {missing}."
+        # Translators: why the factor level can't be estimated; %(reasons)s lists them, separated by
+        # semicolons: "no weight recorded; the product has no half-life (…)".
+        note = _("Can't estimate: %(reasons)s.") % {"reasons": missing}
     else:
-        note = "No factor doses logged recently to estimate from."
+        note = _("No factor doses logged recently to estimate from.")
     points = (
         factor_level_curve(log.doses, log.weights, curve_from, now, baseline=log.baseline, tz=tz)
         if level is not None

@@ -10,7 +10,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import pgettext
 
 from hemolog.clinical.adherence import adherence, default_tolerance, scheduled_doses
 from hemolog.clinical.records import PROPHYLAXIS, DoseRecord, ScheduleRecord
@@ -20,6 +21,20 @@ from hemolog.patients.models import Patient
 from .log import schedule_record
 
 OVERDUE_DAYS = 7  # scheduled doses are reported missed for a week
+
+
+def day_of_week(day: dt.date) -> str:
+    """A scheduled day near today, as the active language writes it: "Wed 3 Dec"."""
+    # Translators: a Django date format for a dose's day near today: D is the weekday's short name,
+    # j the day of the month, M the month's short name ("Wed 3 Dec"). German might use "D, j. M".
+    return formats.date_format(day, pgettext("date format", "D j M"))
+
+
+def long_day_of_week(day: dt.date) -> str:
+    """The next dose's day, as the active language writes it: "Wednesday 3 Dec"."""
+    # Translators: a Django date format for the next dose's day: l is the weekday's full name,
+    # j the day of the month, M the month's short name ("Wednesday 3 Dec"). German might use "l, j. M".
+    return formats.date_format(day, pgettext("date format", "l j M"))
 
 
 @dataclass(frozen=True)

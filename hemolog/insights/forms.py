@@ -3,10 +3,27 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from hemolog.core.dates import DateRange, DateRangeForm
 
-PERIOD_CHOICES = [("3", "3 months"), ("6", "6 months"), ("12", "12 months"), ("24", "24 months"), ("custom", "Dates")]
+
+def _months(count: int) -> str:
+    """A period's button: "3 months"."""
+    return ngettext("%(count)s month", "%(count)s months", count) % {"count": count}
+
+
+_months_lazy = lazy(_months, str)
+PERIOD_CHOICES = [
+    ("3", _months_lazy(3)),
+    ("6", _months_lazy(6)),
+    ("12", _months_lazy(12)),
+    ("24", _months_lazy(24)),
+    # Translators: the dashboard's choice of a period between two dates the person types.
+    ("custom", gettext_lazy("Dates")),
+]
 DEFAULT_MONTHS = 12
 
 
@@ -26,9 +43,9 @@ class PeriodForm(DateRangeForm):
             data["start"] = data["end"] = None  # the typed days count only with "Dates"
             return
         if "start" not in self.errors and not data.get("start"):
-            self.add_error("start", "Choose the first day.")
+            self.add_error("start", _("Choose the first day."))
         if "end" not in self.errors and not data.get("end"):
-            self.add_error("end", "Choose the last day.")
+            self.add_error("end", _("Choose the last day."))
 
     def chosen_period(self) -> DateRange:
         if not self.is_bound or not self.is_valid():

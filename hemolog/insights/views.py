@@ -1,7 +1,11 @@
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from hemolog.core.caching import values_cache
@@ -9,6 +13,7 @@ from hemolog.core.links import link
 from hemolog.patients.access import access_patient
 
 from .dashboard import LEVEL_CURVE_DAYS, NOW_SLOT_MINUTES, Dashboard, cache_key, dashboard_with_charts
+from .due import day_of_week, long_day_of_week
 from .forms import PERIOD_CHOICES, PeriodForm
 from .joints import joint_label
 
@@ -20,7 +25,9 @@ def dashboard(request: HttpRequest, patient_id: int) -> HttpResponse:
     the cache (they hold nothing that depends on who is looking)."""
     form = PeriodForm(request.GET or None, today=timezone.localdate())
     period = form.chosen_period()
-    ctx = access_patient(request, patient_id, viewing=f"dashboard ({period.label})")
+    with translation.override(settings.LANGUAGE_CODE):  # the access record is written in English
+        viewing = f"dashboard ({period.label})"
+    ctx = access_patient(request, patient_id, viewing=viewing)
     now = timezone.now()
     key = cache_key(ctx.patient, period, now, with_time=True) + ":html"
     context = {"ctx": ctx, "patient": ctx.patient, "form": form, "period": period}
@@ -38,8 +45,13 @@ def dashboard(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 
 def _board_context(board: Dashboard) -> dict:
+    status = board.dose_status
     return {
         "board": board,
+        # As the floatformat filter rounds: half up.
+        "observed_days": int(Decimal(str(board.rates.observed_days)).quantize(Decimal(1), rounding=ROUND_HALF_UP)),
+        "overdue_days": ", ".join(day_of_week(day) for day in status.overdue) if status else "",
+        "next_due": long_day_of_week(status.next_due) if status and status.next_due else "",
         "current_targets": [{"label": joint_label(t.site, t.side), "joint": t} for t in board.current_target_joints],
         "resolved_targets": [
             {"label": joint_label(t.site, t.side), "joint": t} for t in board.target_joints if not t.is_current
@@ -56,7 +68,12 @@ def _board_context(board: Dashboard) -> dict:
 def _joint_rows(board: Dashboard) -> list[dict]:
     current = {t.joint for t in board.current_target_joints}
     rows = [
-        {"label": joint_label(site, side), "count": count, "target": "yes" if (site, side) in current else ""}
+        {
+            "label": joint_label(site, side),
+            "count": count,
+            # Translators: in the body map's table, this joint is a target joint.
+            "target": pgettext("target joint", "yes") if (site, side) in current else "",
+        }
         for (site, side), count in board.joint_counts.items()
     ]
     return sorted(rows, key=lambda row: (-row["count"], row["label"]))
@@ -69,4 +86,4 @@ def _level_by_day(board: Dashboard) -> list[dict]:
         day = timezone.localtime(point.at).date()
         low, high = days.get(day, (point.level, point.level))
         days[day] = (min(low, point.level), max(high, point.level))
-    return [{"day": day, "low": low, "high": high} for day, (low, high) in days.items()]
+    return [{"day": day, "label": day_of_week(day), "low": low, "high": high} for day, (low, high) in days.items()]

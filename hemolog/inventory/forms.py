@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from hemolog.core.formfields import DateInput, NumberInput, PlausibleDateField
 
@@ -9,7 +10,7 @@ from .models import DoseUnit, Product, ProductKind, StockLot, StockMovement
 
 class ReceiveLotForm(forms.ModelForm):
     vials = forms.IntegerField(
-        label="Number of vials",
+        label=_("Number of vials"),
         min_value=1,
         max_value=500,
         widget=NumberInput(attrs={"min": 1, "max": 500}, step="1", inputmode="numeric"),
@@ -24,36 +25,43 @@ class ReceiveLotForm(forms.ModelForm):
             "expires_on": DateInput(),
             "received_on": DateInput(),
         }
-        help_texts = {"vial_size": "IU per vial (mg for emicizumab)."}
+        # The model's fields without a verbose name of their own: the same text, translated.
+        labels = {
+            "product": _("Product"),
+            "lot_number": _("Lot number"),
+            "received_on": _("Received on"),
+            "storage": _("Storage"),
+        }
+        help_texts = {"vial_size": _("IU per vial (mg for emicizumab).")}
 
     def __init__(self, *args, patient, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["product"].queryset = Product.objects.for_patient(patient)
-        self.fields["product"].empty_label = gettext_lazy("Choose the product")  # not Django's "---------"
+        self.fields["product"].empty_label = _("Choose the product")  # not Django's "---------"
         self.fields["received_on"].initial = timezone.localdate
 
     def clean_lot_number(self) -> str:
         lot_number = self.cleaned_data["lot_number"].strip()
         if not lot_number:
-            raise forms.ValidationError("Enter the lot number printed on the box.")
+            raise forms.ValidationError(gettext("Enter the lot number printed on the box."))
         return lot_number
 
     def clean_expires_on(self):
         expires = self.cleaned_data["expires_on"]
         if expires < timezone.localdate():
-            raise forms.ValidationError("This lot has already expired: don't add it to stock.")
+            raise forms.ValidationError(gettext("This lot has already expired: don't add it to stock."))
         return expires
 
     def clean_received_on(self):
         received = self.cleaned_data["received_on"]
         if received > timezone.localdate():
-            raise forms.ValidationError("Stock can't be received in the future.")
+            raise forms.ValidationError(gettext("Stock can't be received in the future."))
         return received
 
     def clean_vial_size(self) -> int:
         size = self.cleaned_data["vial_size"]
         if size > 20_000:
-            raise forms.ValidationError("That vial size is not possible. Check the number.")
+            raise forms.ValidationError(gettext("That vial size is not possible. Check the number."))
         return size
 
 
@@ -61,19 +69,19 @@ class AdjustStockForm(forms.Form):
     """Discard vials, write off expired ones, or correct the count after counting the fridge."""
 
     KIND_CHOICES = [
-        (StockMovement.Kind.DISCARDED, "Discard vials (broken, lost, not stored cold)"),
-        (StockMovement.Kind.EXPIRED, "Write off expired vials"),
-        (StockMovement.Kind.ADJUSTED, "Correct the count: I counted the vials"),
+        (StockMovement.Kind.DISCARDED, _("Discard vials (broken, lost, not stored cold)")),
+        (StockMovement.Kind.EXPIRED, _("Write off expired vials")),
+        (StockMovement.Kind.ADJUSTED, _("Correct the count: I counted the vials")),
     ]
-    kind = forms.ChoiceField(choices=KIND_CHOICES, widget=forms.RadioSelect, label="What happened?")
+    kind = forms.ChoiceField(choices=KIND_CHOICES, widget=forms.RadioSelect, label=_("What happened?"))
     vials = forms.IntegerField(
         min_value=0,
         max_value=500,
-        label="Vials",
-        help_text="How many to discard or write off; or, when correcting, how many you counted.",
+        label=_("Vials"),
+        help_text=_("How many to discard or write off; or, when correcting, how many you counted."),
         widget=NumberInput(attrs={"min": 0, "max": 500}, step="1", inputmode="numeric"),
     )
-    reason = forms.CharField(max_length=200, help_text="Say why, for the record.")
+    reason = forms.CharField(max_length=200, label=_("Reason"), help_text=_("Say why, for the record."))
 
     def __init__(self, *args, lot: StockLot, **kwargs):
         super().__init__(*args, **kwargs)
@@ -95,7 +103,7 @@ class AdjustStockForm(forms.Form):
                 self.add_error("vials", text % {"count": vials})
         else:
             if vials == 0:
-                self.add_error("vials", "Enter how many vials.")
+                self.add_error("vials", gettext("Enter how many vials."))
             elif vials > self.lot.vials_on_hand:
                 held = self.lot.vials_on_hand
                 text = ngettext("The lot holds only %(count)s vial.", "The lot holds only %(count)s vials.", held)
@@ -117,6 +125,15 @@ class ProductForm(forms.ModelForm):
             "unit",
             "vial_sizes",
         )
+        # The model's fields without a verbose name of their own: the same text, translated.
+        labels = {
+            "brand_name": _("Brand name"),
+            "generic_name": _("Generic name"),
+            "kind": pgettext_lazy("product", "Kind"),
+            "half_life_class": _("Half life class"),
+            "unit": _("Unit"),
+            "vial_sizes": _("Vial sizes"),
+        }
         widgets = {
             "default_half_life_hours": NumberInput(attrs={"min": 1}),
             "default_recovery": NumberInput(attrs={"min": 0.1}),
@@ -126,7 +143,7 @@ class ProductForm(forms.ModelForm):
         raw = self.cleaned_data.get("vial_sizes", "")
         parts = [p.strip() for p in raw.split(",") if p.strip()]
         if any(not (p.isascii() and p.isdigit()) or int(p) <= 0 for p in parts):
-            raise forms.ValidationError("List whole numbers separated by commas, e.g. 250, 500, 1000.")
+            raise forms.ValidationError(gettext("List whole numbers separated by commas, e.g. 250, 500, 1000."))
         return ", ".join(parts)
 
     def clean(self):

@@ -8,29 +8,33 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
+from hemolog.core import display
 from hemolog.patients.models import EntryHistory
 
 EXPIRY_WARNING_DAYS = 30
 
 
 class ProductKind(models.TextChoices):
-    FVIII = "FVIII", "Factor VIII"
-    FIX = "FIX", "Factor IX"
-    BYPASSING = "BYPASSING", "Bypassing agent"
-    EMICIZUMAB = "EMICIZUMAB", "Emicizumab (non-factor)"
-    OTHER = "OTHER", "Other"
+    FVIII = "FVIII", _("Factor VIII")
+    FIX = "FIX", _("Factor IX")
+    # Translators: a product that stops a bleed bypassing factor VIII or IX (e.g. FEIBA), for patients with inhibitors.
+    BYPASSING = "BYPASSING", _("Bypassing agent")
+    # Translators: emicizumab, an antibody given instead of factor VIII (not a factor concentrate).
+    EMICIZUMAB = "EMICIZUMAB", _("Emicizumab (non-factor)")
+    OTHER = "OTHER", pgettext_lazy("product kind", "Other")
 
 
 class HalfLifeClass(models.TextChoices):
-    STANDARD = "SHL", "Standard half-life"
-    EXTENDED = "EHL", "Extended half-life"
-    NOT_APPLICABLE = "NA", "Not a factor concentrate"
+    STANDARD = "SHL", _("Standard half-life")
+    EXTENDED = "EHL", _("Extended half-life")
+    NOT_APPLICABLE = "NA", _("Not a factor concentrate")
 
 
 class DoseUnit(models.TextChoices):
+    # Units are not translated.
     IU = "IU", "IU"
     MG = "mg", "mg"
 
@@ -55,8 +59,17 @@ def product_label(brand_name: str, kind: str) -> str:
 def lot_label(brand_name: str, lot_number: str, vial_size: int, unit: str, vials: int, expires_on: dt.date) -> str:
     """A lot as the infusion form lists it, for a lot read whole or as values."""
     left = ngettext("%(count)d vial left", "%(count)d vials left", vials) % {"count": vials}
-    expires = gettext("expires %(date)s") % {"date": date_format(expires_on, "j M Y")}
-    return f"{brand_name} · lot {lot_number} · {vial_size} {unit} · {left} · {expires}"
+    # Translators: a lot in the infusion form's list, e.g.
+    # "Advate · lot AB123 · 1000 IU · 3 vials left · expires 3 Dec 2026".
+    text = gettext("%(product)s · lot %(lot)s · %(size)s %(unit)s · %(left)s · expires %(day)s")
+    return text % {
+        "product": brand_name,
+        "lot": lot_number,
+        "size": vial_size,
+        "unit": unit,
+        "left": left,
+        "day": display.day(expires_on),
+    }
 
 
 _KIND_LABELS = dict(ProductKind.choices)
@@ -68,7 +81,7 @@ class Product(models.Model):
     kind = models.CharField(max_length=12, choices=ProductKind.choices)
     half_life_class = models.CharField(max_length=3, choices=HalfLifeClass.choices, default=HalfLifeClass.STANDARD)
     default_half_life_hours = models.DecimalField(
-        "default half-life (h)",
+        _("default half-life (h)"),
         max_digits=5,
         decimal_places=1,
         null=True,
@@ -76,7 +89,8 @@ class Product(models.Model):
         validators=[MinValueValidator(1)],
     )
     default_recovery = models.DecimalField(
-        "in-vivo recovery (IU/dL per IU/kg)",
+        # Translators: the rise in factor level per dose: IU/dL of level for each IU/kg given.
+        _("in-vivo recovery (IU/dL per IU/kg)"),
         max_digits=4,
         decimal_places=2,
         null=True,
@@ -84,7 +98,7 @@ class Product(models.Model):
         validators=[MinValueValidator(Decimal("0.1"))],
     )
     unit = models.CharField(max_length=2, choices=DoseUnit.choices, default=DoseUnit.IU)
-    vial_sizes = models.CharField(max_length=100, blank=True, help_text="Comma-separated, in the product's unit.")
+    vial_sizes = models.CharField(max_length=100, blank=True, help_text=_("Comma-separated, in the product's unit."))
     # Null for the shared catalogue; set for a product a family added for one patient.
     patient = models.ForeignKey(
         "patients.Patient", on_delete=models.CASCADE, null=True, blank=True, related_name="own_products"
@@ -131,9 +145,9 @@ class StockLot(models.Model):
     patient = models.ForeignKey("patients.Patient", on_delete=models.CASCADE, related_name="stock_lots")
     product = models.ForeignKey(Product, on_delete=models.RESTRICT, related_name="lots")
     lot_number = models.CharField(max_length=50)
-    vial_size = models.PositiveIntegerField("vial size", validators=[MinValueValidator(1)])
-    expires_on = models.DateField("expiry date")
-    storage = models.CharField(max_length=100, blank=True, help_text="e.g. fridge, room temperature since …")
+    vial_size = models.PositiveIntegerField(_("vial size"), validators=[MinValueValidator(1)])
+    expires_on = models.DateField(_("expiry date"))
+    storage = models.CharField(max_length=100, blank=True, help_text=_("e.g. fridge, room temperature since …"))
     vials_on_hand = models.IntegerField(default=0)
     received_on = models.DateField(default=timezone.localdate)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -151,7 +165,13 @@ class StockLot(models.Model):
         indexes = [models.Index(fields=["patient", "expires_on"])]
 
     def __str__(self) -> str:
-        return f"{self.product.brand_name} lot {self.lot_number} ({self.vial_size} {self.product.unit})"
+        # Translators: a lot of a product, e.g. "Advate lot AB123 (1000 IU)".
+        return gettext("%(product)s lot %(lot)s (%(size)s %(unit)s)") % {
+            "product": self.product.brand_name,
+            "lot": self.lot_number,
+            "size": self.vial_size,
+            "unit": self.product.unit,
+        }
 
     def is_expired(self, on: dt.date | None = None) -> bool:
         return self.expires_on < (on or timezone.localdate())
@@ -176,12 +196,12 @@ class StockMovement(models.Model):
     """One line of the stock ledger. Positive adds vials, negative takes them."""
 
     class Kind(models.TextChoices):
-        RECEIVED = "RECEIVED", "Received"
-        USED = "USED", "Used by an infusion"
-        RETURNED = "RETURNED", "Returned (infusion edited or deleted)"
-        DISCARDED = "DISCARDED", "Discarded"
-        EXPIRED = "EXPIRED", "Expired"
-        ADJUSTED = "ADJUSTED", "Adjusted (count corrected)"
+        RECEIVED = "RECEIVED", pgettext_lazy("stock movement", "Received")
+        USED = "USED", _("Used by an infusion")
+        RETURNED = "RETURNED", _("Returned (infusion edited or deleted)")
+        DISCARDED = "DISCARDED", pgettext_lazy("stock movement", "Discarded")
+        EXPIRED = "EXPIRED", pgettext_lazy("stock movement", "Expired")
+        ADJUSTED = "ADJUSTED", _("Adjusted (count corrected)")
 
     lot = models.ForeignKey(StockLot, on_delete=models.CASCADE, related_name="movements")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -203,3 +223,8 @@ class StockMovement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.vials:+d} ({self.lot.lot_number})"
+
+    @property
+    def vials_moved(self) -> int:
+        """How many vials the line adds or takes, without its sign (for "1 vial" / "3 vials")."""
+        return abs(self.vials)

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -102,7 +103,7 @@ def lot_adjust(request: HttpRequest, patient_id: int, pk: int) -> HttpResponse:
                 user=request.user,
             )
         except InsufficientStock:
-            form.add_error("vials", "The stock changed meanwhile: there are fewer vials now. Check and try again.")
+            form.add_error("vials", _("The stock changed meanwhile: there are fewer vials now. Check and try again."))
         else:
             held = lot.vials_on_hand
             text = ngettext("Lot %(lot)s now holds %(count)s vial.", "Lot %(lot)s now holds %(count)s vials.", held)
@@ -119,6 +120,7 @@ def product_create(request: HttpRequest, patient_id: int) -> HttpResponse:
         product = form.save(commit=False)
         product.patient = ctx.patient
         product.save()
-        messages.success(request, f"{product.brand_name} was added to {ctx.patient.display_name}'s products.")
+        text = _("%(product)s was added to %(name)s's products.")
+        messages.success(request, text % {"product": product.brand_name, "name": ctx.patient.display_name})
         return redirect("inventory:stock", patient_id=patient_id)
     return render(request, "inventory/product_form.html", {"form": form, "ctx": ctx, "patient": ctx.patient})

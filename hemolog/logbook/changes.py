@@ -12,11 +12,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import models
-from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_lazy
 
-from hemolog.core.numbers import amount
+from hemolog.core import display
 from hemolog.inventory.models import StockLot
 from hemolog.patients.models import WeightMeasurement
 
@@ -34,6 +33,30 @@ KINDS: dict[str, tuple[type[models.Model], str]] = {
 }
 # Who logged it is the change's own "who"; the patient is the page's.
 _NOT_SHOWN = {"id", "patient", "created_by", "created_at"}
+# The names of the fields that have no verbose name of their own (Django would
+# show "given by", untranslated), as a line of changes names them: "Reason: …".
+_FIELD_NAMES = {
+    "site": gettext_lazy("Site"),
+    "side": gettext_lazy("Side"),
+    "cause": gettext_lazy("Cause"),
+    "severity": gettext_lazy("Severity"),
+    "notes": gettext_lazy("Notes"),
+    "product": gettext_lazy("Product"),
+    "lot": gettext_lazy("Lot"),
+    "dose": gettext_lazy("Dose"),
+    "reason": gettext_lazy("Reason"),
+    "bleed": gettext_lazy("Bleed"),
+    "given_by": gettext_lazy("Given by"),
+    "schedule": gettext_lazy("Schedule"),
+    "weekdays": gettext_lazy("Weekdays"),
+    "start_date": gettext_lazy("Start date"),
+    "end_date": gettext_lazy("End date"),
+    "measured_on": gettext_lazy("Measured on"),
+    "lot_number": gettext_lazy("Lot number"),
+    "storage": gettext_lazy("Storage"),
+    "vials_on_hand": gettext_lazy("Vials on hand"),
+    "received_on": gettext_lazy("Received on"),
+}
 
 
 @dataclass
@@ -122,13 +145,14 @@ def _describe(kind: str, record) -> str:
         what = f"{site_label(record.site, record.side)}, {_shown(record, record._meta.get_field('started_at'))}"
     elif kind == "infusion":
         when = _shown(record, record._meta.get_field("given_at"))
-        what = f"{amount(record.dose)} {record.product.unit} {record.product.brand_name}, {when}"
+        what = f"{display.number(record.dose)} {record.product.unit} {record.product.brand_name}, {when}"
     elif kind == "regimen":
-        what = f"{record.product.brand_name} {amount(record.dose)} {record.product.unit}"
+        what = f"{record.product.brand_name} {display.number(record.dose)} {record.product.unit}"
     elif kind == "weight":
-        what = f"{amount(record.weight_kg)} kg, {_shown(record, record._meta.get_field('measured_on'))}"
+        what = f"{display.number(record.weight_kg)} kg, {_shown(record, record._meta.get_field('measured_on'))}"
     else:
-        what = f"{record.product.brand_name} lot {record.lot_number}"
+        # Translators: "Advate lot A1234": the product, the lot number printed on the box.
+        what = gettext("%(product)s lot %(lot)s") % {"product": record.product.brand_name, "lot": record.lot_number}
     return f"{name}: {what}"
 
 
@@ -142,7 +166,8 @@ def _differences(old, new) -> list[str]:
             continue
         a, b = _shown(old, model_field), _shown(new, model_field)
         if a != b:  # a time saved to the minute again: the same as shown
-            lines.append(f"{str(model_field.verbose_name).capitalize()}: {a} → {b}")
+            label = _FIELD_NAMES.get(name) or capfirst(model_field.verbose_name)
+            lines.append(f"{label}: {a} → {b}")
     return lines
 
 
@@ -156,9 +181,9 @@ def _shown(record, model_field) -> str:
         related = getattr(record, model_field.name, None)
         return str(related) if related is not None else "—"
     if isinstance(value, dt.datetime):
-        return date_format(timezone.localtime(value), "j M Y H:i")
+        return display.day_and_clock(value)
     if isinstance(value, dt.date):
-        return date_format(value, "j M Y")
+        return display.day(value)
     if isinstance(value, Decimal):
-        return amount(value)
+        return display.number(value)
     return str(value)

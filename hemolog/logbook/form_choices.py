@@ -11,7 +11,9 @@ from decimal import Decimal
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 
+from hemolog.core import display
 from hemolog.inventory.models import Product, StockLot, lot_label, product_label
 
 from .models import site_label
@@ -79,9 +81,20 @@ def product_choices(products) -> list[tuple[int, str]]:
 
 
 def bleed_choices(bleeds) -> list[tuple[int, str]]:
-    """``bleeds``: a BleedEpisode queryset; "Left ankle, 03 Nov 18:20" in the current zone."""
-    tz = timezone.get_current_timezone()
+    """``bleeds``: a BleedEpisode queryset; "Left ankle, 3 Nov 18:20" in the current zone
+    and the active language."""
     return [
-        (pk, f"{site_label(site, side)}, {started.astimezone(tz):%d %b %H:%M}")
+        (pk, f"{site_label(site, side)}, {day_and_clock_this_year(started)}")
         for pk, site, side, started in bleeds.values_list("pk", "site", "side", "started_at")
     ]
+
+
+def day_this_year(moment: dt.datetime) -> str:
+    """ "3 Nov": a recent moment's day without its year, in the current zone, the month
+    in the active language."""
+    return date_format(timezone.localtime(moment), "j M")
+
+
+def day_and_clock_this_year(moment: dt.datetime) -> str:
+    """ "3 Nov 18:20", as :func:`day_this_year`."""
+    return f"{day_this_year(moment)} {display.clock(moment)}"

@@ -7,15 +7,16 @@ from decimal import Decimal
 from django import forms
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
-from django.utils.translation import ngettext
+from django.utils import formats, timezone
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from hemolog.clinical.records import WeightHistory
+from hemolog.core import display
 from hemolog.core.formfields import DateInput, DateTimeLocalInput, LocalDateTimeField, NumberInput, PlausibleDateField
 from hemolog.core.numbers import amount
 from hemolog.inventory.models import DoseUnit, Product, StockLot
 
-from .form_choices import InfusionChoices, choice_querysets
+from .form_choices import InfusionChoices, choice_querysets, day_and_clock_this_year
 from .models import (
     LATERAL_SITES,
     MIDLINE_SITES,
@@ -26,6 +27,7 @@ from .models import (
     Reason,
     Regimen,
     ScheduleKind,
+    Side,
 )
 
 # Above these a dose is probably a typo: the form asks for confirmation.
@@ -38,13 +40,22 @@ def now_for_input() -> dt.datetime:
     return timezone.localtime().replace(second=0, microsecond=0)
 
 
-def check_entry_time(value: dt.datetime | None, what: str, patient) -> None:
-    """An entry happens between the patient's birth and now."""
+def check_entry_time(value: dt.datetime | None, patient, in_future: str, before_birth: str) -> None:
+    """An entry happens between the patient's birth and now: ``in_future`` and
+    ``before_birth`` (with ``%(name)s`` and ``%(born)s``) say which time is wrong."""
     if value and value > timezone.now():
-        raise forms.ValidationError(f"{what} can't be in the future.")
+        raise forms.ValidationError(in_future)
     born = patient.date_of_birth
     if value and born and timezone.localtime(value).date() < born:
-        raise forms.ValidationError(f"{what} can't be before {patient} was born ({born:%d %b %Y}).")
+        raise forms.ValidationError(before_birth % {"name": patient, "born": display.day(born)})
+
+
+def not_a_single_dose(dose: Decimal, unit: str) -> str:
+    # Translators: "200000 IU is not a possible single dose.": the dose and its unit (IU or mg).
+    return gettext("%(dose)s %(unit)s is not a possible single dose. Check the number.") % {
+        "dose": display.number(dose),
+        "unit": unit,
+    }
 
 
 class BleedForm(forms.ModelForm):
@@ -52,7 +63,15 @@ class BleedForm(forms.ModelForm):
         model = BleedEpisode
         fields = ("started_at", "site", "side", "cause", "severity", "pain", "resolved_at", "notes")
         field_classes = {"started_at": LocalDateTimeField, "resolved_at": LocalDateTimeField}
-        labels = {"started_at": "When did it start?", "resolved_at": "Resolved (leave empty if still bleeding)"}
+        labels = {
+            "started_at": gettext_lazy("When did it start?"),
+            "site": gettext_lazy("Site"),
+            "side": gettext_lazy("Side"),
+            "cause": gettext_lazy("Cause"),
+            "severity": gettext_lazy("Severity"),
+            "resolved_at": gettext_lazy("Resolved (leave empty if still bleeding)"),
+            "notes": gettext_lazy("Notes"),
+        }
         widgets = {
             "started_at": DateTimeLocalInput(),
             "resolved_at": DateTimeLocalInput(),
@@ -67,10 +86,10 @@ class BleedForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.patient = patient
         self.fields["started_at"].initial = now_for_input
-        self.fields["site"].choices = [("", "Choose where")] + [
+        self.fields["site"].choices = [("", gettext("Choose where"))] + [
             (group, [(site.value, site.label) for site in sites]) for group, sites in SITE_GROUPS
         ]
-        self.fields["side"].choices = [("L", "Left"), ("R", "Right")]
+        self.fields["side"].choices = [(Side.LEFT.value, Side.LEFT.label), (Side.RIGHT.value, Side.RIGHT.label)]
         self.fields["side"].required = False
         if not self.instance.pk:
             # Nothing pre-chosen: a default cause or severity would quietly
@@ -80,22 +99,34 @@ class BleedForm(forms.ModelForm):
 
     def clean_started_at(self):
         started = self.cleaned_data["started_at"]
-        check_entry_time(started, "A bleed's start", self.patient)
+        check_entry_time(
+            started,
+            self.patient,
+            gettext("A bleed's start can't be in the future."),
+            # Translators: %(name)s is the patient, %(born)s the day of birth.
+            gettext("A bleed's start can't be before %(name)s was born (%(born)s)."),
+        )
         return started
 
     def clean_resolved_at(self):
         resolved = self.cleaned_data.get("resolved_at")
-        check_entry_time(resolved, "The resolution time", self.patient)
+        check_entry_time(
+            resolved,
+            self.patient,
+            gettext("The resolution time can't be in the future."),
+            # Translators: %(name)s is the patient, %(born)s the day of birth.
+            gettext("The resolution time can't be before %(name)s was born (%(born)s)."),
+        )
         return resolved
 
     def clean(self):
         data = super().clean()
         started, resolved = data.get("started_at"), data.get("resolved_at")
         if started and resolved and resolved < started:
-            self.add_error("resolved_at", "A bleed can't be resolved before it started.")
+            self.add_error("resolved_at", gettext("A bleed can't be resolved before it started."))
         site, side = data.get("site"), data.get("side") or ""
         if site in LATERAL_SITES and not side:
-            self.add_error("side", "Choose left or right.")
+            self.add_error("side", gettext("Choose left or right."))
         if site in MIDLINE_SITES and side:
             data["side"] = ""
         return data
@@ -107,26 +138,36 @@ REPEAT_DOSE_WINDOW = dt.timedelta(hours=12)
 
 
 class InfusionForm(forms.ModelForm):
-    confirm_high_dose = forms.BooleanField(required=False, label="I have checked this dose: it is correct")
-    confirm_repeat = forms.BooleanField(required=False, label="This is another dose, not the same one twice")
+    confirm_high_dose = forms.BooleanField(
+        required=False, label=gettext_lazy("I have checked this dose: it is correct")
+    )
+    confirm_repeat = forms.BooleanField(
+        required=False, label=gettext_lazy("This is another dose, not the same one twice")
+    )
 
     class Meta:
         model = Infusion
         fields = ("given_at", "lot", "product", "dose", "vials_used", "reason", "bleed", "given_by", "notes")
         field_classes = {"given_at": LocalDateTimeField}
         labels = {
-            "given_at": "When?",
-            "lot": "From stock (lot)",
-            "product": "Product",
-            "dose": "Dose",
-            "vials_used": "Vials used",
-            "bleed": "For which bleed?",
+            "given_at": gettext_lazy("When?"),
+            "lot": gettext_lazy("From stock (lot)"),
+            "product": gettext_lazy("Product"),
+            "dose": gettext_lazy("Dose"),
+            "vials_used": gettext_lazy("Vials used"),
+            "reason": gettext_lazy("Reason"),
+            "bleed": gettext_lazy("For which bleed?"),
+            "given_by": gettext_lazy("Given by"),
+            "notes": gettext_lazy("Notes"),
         }
         help_texts = {
-            "lot": "Only this patient's unexpired stock is listed. Leave empty for a dose given at the clinic.",
-            "product": "Filled in from the lot when you pick one.",
-            "vials_used": "Leave empty to count them from the dose and vial size.",
-            "dose": "IU for factor concentrates, mg for emicizumab.",
+            "lot": gettext_lazy(
+                "Only this patient's unexpired stock is listed. Leave empty for a dose given at the clinic."
+            ),
+            "product": gettext_lazy("Filled in from the lot when you pick one."),
+            "vials_used": gettext_lazy("Leave empty to count them from the dose and vial size."),
+            # Translators: IU, international units, measure a factor concentrate; mg, milligrams, emicizumab.
+            "dose": gettext_lazy("IU for factor concentrates, mg for emicizumab."),
         }
         widgets = {
             "given_at": DateTimeLocalInput(),
@@ -173,11 +214,11 @@ class InfusionForm(forms.ModelForm):
             choices = InfusionChoices.read(*(self.fields[name].queryset for name in ("lot", "product", "bleed")))
         self.lot_options = choices.lots
         self.fields["lot"].choices = [
-            ("", "None (given at the clinic)"),
+            ("", gettext("None (given at the clinic)")),
             *((lot.pk, lot.label) for lot in choices.lots),
         ]
-        self.fields["product"].choices = [("", "Choose a product"), *choices.products]
-        self.fields["bleed"].choices = [("", "Not for a bleed"), *choices.bleeds]
+        self.fields["product"].choices = [("", gettext("Choose a product")), *choices.products]
+        self.fields["bleed"].choices = [("", gettext("Not for a bleed")), *choices.bleeds]
         if not self.instance.pk and not self.initial.get("vials_used"):
             self.initial["vials_used"] = None  # counted from the dose unless typed
         self.fields["given_at"].initial = now_for_input
@@ -196,7 +237,13 @@ class InfusionForm(forms.ModelForm):
 
     def clean_given_at(self):
         given = self.cleaned_data["given_at"]
-        check_entry_time(given, "An infusion's time", self.patient)
+        check_entry_time(
+            given,
+            self.patient,
+            gettext("An infusion's time can't be in the future."),
+            # Translators: %(name)s is the patient, %(born)s the day of birth.
+            gettext("An infusion's time can't be before %(name)s was born (%(born)s)."),
+        )
         return given
 
     def clean(self):
@@ -209,23 +256,39 @@ class InfusionForm(forms.ModelForm):
         day = timezone.localtime(given_at).date() if given_at else None
         if lot:
             if product and product != lot.product:
-                self.add_error("lot", f"This lot is {lot.product.brand_name}, not {product.brand_name}.")
+                self.add_error(
+                    "lot",
+                    # Translators: "This lot is Advate, not Elocta.": two product names.
+                    gettext("This lot is %(lot_product)s, not %(product)s.")
+                    % {"lot_product": lot.product.brand_name, "product": product.brand_name},
+                )
             data["product"] = product = lot.product
             if day and lot.expires_on < day:
-                self.add_error("lot", f"Lot {lot.lot_number} expired on {lot.expires_on:%d %b %Y}, before this dose.")
+                self.add_error(
+                    "lot",
+                    # Translators: %(lot)s is the lot number printed on the box.
+                    gettext("Lot %(lot)s expired on %(day)s, before this dose.")
+                    % {"lot": lot.lot_number, "day": display.day(lot.expires_on)},
+                )
             elif day and lot.received_on > day:
                 self.add_error(
-                    "lot", f"Lot {lot.lot_number} was received on {lot.received_on:%d %b %Y}, after this dose."
+                    "lot",
+                    # Translators: %(lot)s is the lot number printed on the box.
+                    gettext("Lot %(lot)s was received on %(day)s, after this dose.")
+                    % {"lot": lot.lot_number, "day": display.day(lot.received_on)},
                 )
         elif not product and "product" not in self.errors:
-            self.add_error("product", "Choose a product, or a lot from stock.")
+            self.add_error("product", gettext("Choose a product, or a lot from stock."))
 
         if dose is not None and product:
             self._check_dose(dose, product, given_at, data.get("confirm_high_dose"))
         bleed = data.get("bleed")
         if bleed and given_at and bleed.started_at > given_at:
-            started = timezone.localtime(bleed.started_at)
-            self.add_error("bleed", f"This bleed started at {started:%d %b %H:%M}, after this dose.")
+            self.add_error(
+                "bleed",
+                gettext("This bleed started at %(time)s, after this dose.")
+                % {"time": day_and_clock_this_year(bleed.started_at)},
+            )
         if given_at and data.get("reason") == Reason.PROPHYLAXIS and not data.get("confirm_repeat"):
             self._check_repeat(given_at)
 
@@ -234,6 +297,7 @@ class InfusionForm(forms.ModelForm):
             if vials * lot.vial_size < dose:
                 self.add_error(
                     "vials_used",
+                    # Translators: "2 vials of 500 IU hold 1000 IU": the unit is IU or mg.
                     ngettext(
                         "%(vials)s vial of %(size)s %(unit)s holds %(total)s %(unit)s, less than the dose.",
                         "%(vials)s vials of %(size)s %(unit)s hold %(total)s %(unit)s, less than the dose.",
@@ -245,6 +309,7 @@ class InfusionForm(forms.ModelForm):
             if vials > available and not self.history:
                 self.add_error(
                     "vials_used" if data.get("vials_used") else "dose",
+                    # Translators: %(lot)s is the lot number printed on the box.
                     ngettext(
                         "Lot %(lot)s has only %(count)s vial left; this dose needs %(vials)s.",
                         "Lot %(lot)s has only %(count)s vials left; this dose needs %(vials)s.",
@@ -260,10 +325,10 @@ class InfusionForm(forms.ModelForm):
     def _check_dose(self, dose: Decimal, product: Product, given_at, confirmed: bool) -> None:
         unit = product.unit
         if dose <= 0:
-            self.add_error("dose", "The dose must be more than zero.")
+            self.add_error("dose", gettext("The dose must be more than zero."))
             return
         if dose > MAX_DOSE[unit]:
-            self.add_error("dose", f"{amount(dose)} {unit} is not a possible single dose. Check the number.")
+            self.add_error("dose", not_a_single_dose(dose, unit))
             return
         day = timezone.localtime(given_at).date() if given_at else timezone.localdate()
         weight = self.weights.on(day)
@@ -274,8 +339,17 @@ class InfusionForm(forms.ModelForm):
                 self.needs_confirmation = True
                 self.add_error(
                     "dose",
-                    f"That is {per_kg:.1f} {unit}/kg at {amount(weight)} kg, more than {limit} {unit}/kg. "
-                    "Check the dose, or tick the box below to confirm it.",
+                    # Translators: "That is 312.5 IU/kg at 40 kg, more than 300 IU/kg.": the unit is IU or mg.
+                    gettext(
+                        "That is %(per_kg)s %(unit)s/kg at %(weight)s kg, more than %(limit)s %(unit)s/kg. "
+                        "Check the dose, or tick the box below to confirm it."
+                    )
+                    % {
+                        "per_kg": formats.number_format(per_kg.quantize(Decimal("0.1")), decimal_pos=1),
+                        "unit": unit,
+                        "weight": display.number(weight),
+                        "limit": display.number(limit),
+                    },
                 )
 
     def _check_repeat(self, given_at: dt.datetime) -> None:
@@ -288,13 +362,28 @@ class InfusionForm(forms.ModelForm):
         )
         if nearby:
             self.needs_repeat_confirmation = True
-            who = f" by {nearby.created_by.display_name}" if nearby.created_by else ""
-            self.add_error(
-                "given_at",
-                f"A prophylactic dose was already logged at {timezone.localtime(nearby.given_at):%d %b %H:%M}{who}: "
-                f"{amount(nearby.dose)} {nearby.product.unit} {nearby.product.brand_name}. "
-                "If this is another dose, tick the box below.",
-            )
+            values = {
+                "time": day_and_clock_this_year(nearby.given_at),
+                "name": nearby.created_by.display_name if nearby.created_by else "",
+                "dose": display.number(nearby.dose),
+                "unit": nearby.product.unit,
+                "product": nearby.product.brand_name,
+            }
+            if nearby.created_by:
+                # Translators: "… logged at 3 Nov 18:20 by Anna: 1000 IU Advate.": the time, who, the dose,
+                # its unit (IU or mg) and the product.
+                message = gettext(
+                    "A prophylactic dose was already logged at %(time)s by %(name)s: %(dose)s %(unit)s %(product)s. "
+                    "If this is another dose, tick the box below."
+                )
+            else:
+                # Translators: "… logged at 3 Nov 18:20: 1000 IU Advate.": the time, the dose, its unit (IU or mg)
+                # and the product.
+                message = gettext(
+                    "A prophylactic dose was already logged at %(time)s: %(dose)s %(unit)s %(product)s. "
+                    "If this is another dose, tick the box below."
+                )
+            self.add_error("given_at", message % values)
 
     needs_confirmation = False
     needs_repeat_confirmation = False
@@ -305,15 +394,24 @@ class RegimenForm(forms.ModelForm):
         choices=[(str(i), name) for i, name in enumerate(WEEKDAY_NAMES)],
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        label="On these weekdays",
+        label=gettext_lazy("On these weekdays"),
     )
-    end_current = forms.BooleanField(required=False, label="End the current regimen the day before this one starts")
+    end_current = forms.BooleanField(
+        required=False, label=gettext_lazy("End the current regimen the day before this one starts")
+    )
 
     class Meta:
         model = Regimen
         fields = ("product", "dose", "schedule", "interval_days", "weekdays", "start_date", "end_date", "notes")
         field_classes = {"start_date": PlausibleDateField, "end_date": PlausibleDateField}
-        labels = {"dose": "Dose per injection"}
+        labels = {
+            "product": gettext_lazy("Product"),
+            "dose": gettext_lazy("Dose per injection"),
+            "schedule": gettext_lazy("Schedule"),
+            "start_date": gettext_lazy("Start date"),
+            "end_date": gettext_lazy("End date"),
+            "notes": gettext_lazy("Notes"),
+        }
         widgets = {
             "dose": NumberInput(attrs={"min": 0.1}),
             "interval_days": NumberInput(attrs={"min": 1, "max": 60}, step="1", inputmode="numeric"),
@@ -321,15 +419,16 @@ class RegimenForm(forms.ModelForm):
             "end_date": DateInput(),
         }
         help_texts = {
-            "dose": "IU for factor concentrates, mg for emicizumab.",
-            "end_date": "Leave empty while it continues.",
+            # Translators: IU, international units, measure a factor concentrate; mg, milligrams, emicizumab.
+            "dose": gettext_lazy("IU for factor concentrates, mg for emicizumab."),
+            "end_date": gettext_lazy("Leave empty while it continues."),
         }
 
     def __init__(self, *args, patient, **kwargs):
         super().__init__(*args, **kwargs)
         self.patient = patient
         self.fields["product"].queryset = Product.objects.for_patient(patient).usual_first_for(patient)
-        self.fields["product"].empty_label = "Choose a product"
+        self.fields["product"].empty_label = gettext("Choose a product")
         self.fields["start_date"].initial = timezone.localdate
         self.ended_regimen: Regimen | None = None
         if self.instance.pk:
@@ -349,21 +448,21 @@ class RegimenForm(forms.ModelForm):
         data = super().clean()
         schedule = data.get("schedule")
         if schedule == ScheduleKind.EVERY_N_DAYS and not data.get("interval_days"):
-            self.add_error("interval_days", "Say every how many days.")
+            self.add_error("interval_days", gettext("Say every how many days."))
         if schedule == ScheduleKind.WEEKDAYS and not data.get("weekdays"):
-            self.add_error("weekdays", "Tick at least one weekday.")
+            self.add_error("weekdays", gettext("Tick at least one weekday."))
         if schedule != ScheduleKind.EVERY_N_DAYS:
             data["interval_days"] = None
         if schedule != ScheduleKind.WEEKDAYS:
             data["weekdays"] = ""
         dose, product = data.get("dose"), data.get("product")
         if dose is not None and dose <= 0:
-            self.add_error("dose", "The dose must be more than zero.")
+            self.add_error("dose", gettext("The dose must be more than zero."))
         elif dose is not None and product and dose > MAX_DOSE[product.unit]:
-            self.add_error("dose", f"{amount(dose)} {product.unit} is not a possible single dose. Check the number.")
+            self.add_error("dose", not_a_single_dose(dose, product.unit))
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
-            self.add_error("end_date", "The regimen can't end before it starts.")
+            self.add_error("end_date", gettext("The regimen can't end before it starts."))
         if start and not self.errors:
             self._reject_overlap(start, end, data.get("end_current", False))
         return data
@@ -381,11 +480,22 @@ class RegimenForm(forms.ModelForm):
             clash.end_date = start - dt.timedelta(days=1)
             self.ended_regimen = clash
             return
-        ends = f"ends {clash.end_date:%d %b %Y}" if clash.end_date else "has no end date"
-        raise forms.ValidationError(
-            f"This overlaps the regimen from {clash.start_date:%d %b %Y} ({clash}), which {ends}. "
-            "Set an end date on that one first."
-        )
+        values = {"start": display.day(clash.start_date), "regimen": clash}
+        if clash.end_date:
+            # Translators: "… the regimen from 3 Dec 2026 (Advate 1000 IU, weekly), which ends 3 Jun 2027.":
+            # its start, the regimen, its end.
+            message = gettext(
+                "This overlaps the regimen from %(start)s (%(regimen)s), which ends %(end)s. "
+                "Set an end date on that one first."
+            )
+            values["end"] = display.day(clash.end_date)
+        else:
+            # Translators: "… the regimen from 3 Dec 2026 (Advate 1000 IU, weekly), which has no end date.".
+            message = gettext(
+                "This overlaps the regimen from %(start)s (%(regimen)s), which has no end date. "
+                "Set an end date on that one first."
+            )
+        raise forms.ValidationError(message % values)
 
     @transaction.atomic
     def save(self, commit: bool = True) -> Regimen:

@@ -5,7 +5,8 @@ last dose and the regimen active today, read once per version of the log.
 Every change to an entry, a lot, a weight, a regimen or a product moves the
 patient's ``data_version`` on (hemolog.patients.signals), so a cached copy is
 never stale; the day is in the key for what "usable lot", "active regimen"
-and "the last 90 days" mean, the time zone for the bleeds' times. After each
+and "the last 90 days" mean, the time zone for the bleeds' times (the values
+cache adds the language, for the labels). After each
 dose the next page reads it afresh: the benchmark shows that page cold too
 (docs/speed.md).
 """
@@ -20,8 +21,8 @@ from django.utils import timezone
 
 from hemolog.accounts.models import display_name_of
 from hemolog.clinical.records import WeightHistory
+from hemolog.core import display
 from hemolog.core.caching import values_cache
-from hemolog.core.numbers import amount
 
 from .form_choices import InfusionChoices, choice_querysets
 from .models import GivenBy, Reason
@@ -63,7 +64,7 @@ def _last_infusion(patient) -> dict | None:
         "given_at": last["given_at"],
         "given_by": last["given_by"],
         "product_id": last["product_id"],
-        "dose": f"{amount(last['dose'])} {last['product__unit']} {last['product__brand_name']}",
+        "dose": f"{display.number(last['dose'])} {last['product__unit']} {last['product__brand_name']}",
         "logged_by": display_name_of(last["created_by__first_name"], last["created_by__email"]),
     }
 

@@ -15,8 +15,8 @@ from django.utils.text import Truncator
 
 from hemolog.accounts.models import display_name_of
 from hemolog.clinical.records import WeightHistory
+from hemolog.core import display
 from hemolog.core.links import entry_links, link
-from hemolog.core.numbers import amount
 from hemolog.core.times import Times
 
 from .models import BleedSeverity, Cause, GivenBy, Reason, Site, site_label
@@ -69,6 +69,11 @@ def _logged_by(values: Mapping) -> str:
     return display_name_of(values["created_by__first_name"], values["created_by__email"])
 
 
+def _labels(choices) -> dict[str, str]:
+    """A TextChoices' labels in the active language, looked up once per page."""
+    return {value: str(label) for value, label in choices.choices}
+
+
 @dataclass(frozen=True)
 class BleedRow:
     pk: int
@@ -95,7 +100,7 @@ def bleed_rows(bleeds: Iterable[Mapping], patient_id: int) -> list[BleedRow]:
     times = Times()
     edit, delete = entry_links("logbook:bleed_edit", patient_id), entry_links("logbook:bleed_delete", patient_id)
     resolve = entry_links("logbook:bleed_resolve", patient_id)
-    causes, severities = dict(Cause.choices), dict(BleedSeverity.choices)
+    causes, severities = _labels(Cause), _labels(BleedSeverity)
     rows = []
     for bleed in bleeds:
         pk, site, side = bleed["pk"], bleed["site"], bleed["side"]
@@ -146,7 +151,7 @@ def infusion_rows(infusions: Iterable[Mapping], patient_id: int, weights: Weight
     times = Times()
     edit, delete = entry_links("logbook:infusion_edit", patient_id), entry_links("logbook:infusion_delete", patient_id)
     lot_link = entry_links("inventory:lot_detail", patient_id)
-    reasons, givers = dict(Reason.choices), dict(GivenBy.choices)
+    reasons, givers = _labels(Reason), _labels(GivenBy)
     rows = []
     for infusion in infusions:
         pk, unit, given_at, dose = infusion["pk"], infusion["product__unit"], infusion["given_at"], infusion["dose"]
@@ -157,9 +162,9 @@ def infusion_rows(infusions: Iterable[Mapping], patient_id: int, weights: Weight
             InfusionRow(
                 pk=pk,
                 given=times.day_and_time(given_at),
-                dose=f"{amount(dose)} {unit}",
+                dose=f"{display.number(dose)} {unit}",
                 product=infusion["product__brand_name"],
-                per_kg=f"{amount(per_kg)} {unit}/kg" if per_kg else "",
+                per_kg=f"{display.number(per_kg)} {unit}/kg" if per_kg else "",
                 lot_number=infusion["lot__lot_number"] or "",
                 lot_url=lot_link(infusion["lot_id"]) if infusion["lot_id"] else "",
                 vials=infusion["vials_used"],

@@ -8,19 +8,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hemolog.core import display
 from hemolog.core.caching import values_cache
 from hemolog.core.dates import DateRangeForm
-from hemolog.core.numbers import amount
 from hemolog.inventory.stock import InsufficientStock
 from hemolog.patients.access import access_patient
 
 from . import body_map, sent_once, services, undo
+from .form_choices import day_this_year
 from .forms import BleedForm, InfusionForm, RegimenForm
 from .infusion_page import infusion_page, initial
-from .models import MIDLINE_SITES, Cause, Infusion, Regimen, site_label
+from .models import MIDLINE_SITES, Cause, Infusion, Regimen, in_sentence, site_label
 from .rows import BLEED_FIELDS, INFUSION_FIELDS, bleed_rows, infusion_rows
 from .rows_html import bleed_entries, infusion_entries
 
@@ -117,7 +118,7 @@ def bleed_create(request: HttpRequest, patient_id: int) -> HttpResponse:
             if sent_once.saved_before(request, ctx.patient.bleeds, sent):  # the same entry, sent at the same time
                 return redirect("logbook:bleed_list", patient_id=patient_id)
             raise
-        _bleed_saved_message(request, bleed, "logged")
+        _bleed_saved_message(request, bleed, created=True)
         return redirect("logbook:bleed_list", patient_id=patient_id)
     if form.is_bound and sent_once.saved_before(request, ctx.patient.bleeds, sent):  # saved meanwhile, by a twin
         return redirect("logbook:bleed_list", patient_id=patient_id)
@@ -131,7 +132,7 @@ def bleed_edit(request: HttpRequest, patient_id: int, pk: int) -> HttpResponse:
     form = BleedForm(request.POST if request.method == "POST" else None, instance=bleed, patient=ctx.patient)
     if form.is_valid():
         form.save()
-        _bleed_saved_message(request, bleed, "saved")
+        _bleed_saved_message(request, bleed, created=False)
         return redirect("logbook:bleed_list", patient_id=patient_id)
     return _bleed_form_page(request, ctx, form, bleed)
 
@@ -142,7 +143,7 @@ def _bleed_form_page(request, ctx, form, bleed=None) -> HttpResponse:
         last = ctx.patient.bleeds.order_by("-started_at").values("site", "side", "cause").first()
     if last:
         last["label"] = site_label(last["site"], last["side"])
-        last["cause_label"] = Cause(last["cause"]).label.lower() if last["cause"] else ""
+        last["cause_label"] = in_sentence(str(Cause(last["cause"]).label)) if last["cause"] else ""
     return render(
         request,
         "logbook/bleed_form.html",
@@ -158,14 +159,22 @@ def _bleed_form_page(request, ctx, form, bleed=None) -> HttpResponse:
     )
 
 
-def _bleed_saved_message(request: HttpRequest, bleed, verb: str) -> None:
+def _bleed_saved_message(request: HttpRequest, bleed, created: bool) -> None:
     if bleed.is_head:
         messages.error(
             request,
-            "Head bleed: this is an emergency. Treat now as your plan says and go to hospital "
-            "or call emergency services. Don't wait for symptoms.",
+            gettext(
+                "Head bleed: this is an emergency. Treat now as your plan says and go to hospital "
+                "or call emergency services. Don't wait for symptoms."
+            ),
         )
-    messages.success(request, f"{bleed.patient.display_name}: {bleed.site_label.lower()} bleed {verb}.")
+    values = {"name": bleed.patient.display_name, "site": in_sentence(bleed.site_label)}
+    if created:
+        # Translators: "Leo: left ankle bleed logged.": the patient, the bleed's site.
+        messages.success(request, gettext("%(name)s: %(site)s bleed logged.") % values)
+    else:
+        # Translators: "Leo: left ankle bleed saved.": the patient, the bleed's site.
+        messages.success(request, gettext("%(name)s: %(site)s bleed saved.") % values)
 
 
 @require_POST
@@ -175,7 +184,11 @@ def bleed_resolve(request: HttpRequest, patient_id: int, pk: int) -> HttpRespons
     if bleed.resolved_at is None:
         bleed.resolved_at = max(timezone.now(), bleed.started_at)
         bleed.save(update_fields=["resolved_at", "updated_at"])
-        text = f"{ctx.patient.display_name}: {bleed.site_label.lower()} bleed marked resolved."
+        # Translators: "Leo: left ankle bleed marked resolved.": the patient, the bleed's site.
+        text = gettext("%(name)s: %(site)s bleed marked resolved.") % {
+            "name": ctx.patient.display_name,
+            "site": in_sentence(bleed.site_label),
+        }
         undo.offer(request, text, patient_id, "unresolve", "bleed", bleed.pk, resolved=bleed.resolved_at.isoformat())
     return redirect("logbook:bleed_list", patient_id=patient_id)
 
@@ -187,14 +200,16 @@ def bleed_delete(request: HttpRequest, patient_id: int, pk: int) -> HttpResponse
     if request.method == "POST":
         links = list(bleed.infusions.values_list("pk", flat=True))  # linked again on undo
         bleed.delete()
-        undo.offer(request, "The bleed was deleted.", patient_id, "restore", "bleed", pk, links=links)
+        undo.offer(request, gettext("The bleed was deleted."), patient_id, "restore", "bleed", pk, links=links)
         return redirect("logbook:bleed_list", patient_id=patient_id)
     return _confirm_delete(
         request,
         ctx,
-        f"Delete the {bleed.site_label.lower()} bleed of {timezone.localtime(bleed.started_at):%d %b %Y}?",
+        # Translators: "Delete the left ankle bleed of 3 Dec 2026?": the bleed's site, its day.
+        gettext("Delete the %(site)s bleed of %(day)s?")
+        % {"site": in_sentence(bleed.site_label), "day": display.day(bleed.started_at)},
         reverse("logbook:bleed_list", args=[patient_id]),
-        "Infusions that treated it stay in the log, without the link.",
+        gettext("Infusions that treated it stay in the log, without the link."),
     )
 
 
@@ -233,9 +248,16 @@ def _infusion_form_page(request, ctx, form, infusion=None, last: dict | None = N
     )
 
 
-def _describe(infusion) -> str:
-    given = timezone.localtime(infusion.given_at)
-    return f"{amount(infusion.dose)} {infusion.product.unit} {infusion.product.brand_name} at {given:%H:%M on %d %b}"
+def _values(infusion, patient) -> dict:
+    """What the messages about a dose name: "Leo", "1000 IU Advate at 14:05 on 3 Dec"."""
+    return {
+        "name": patient.display_name,
+        "dose": display.number(infusion.dose),
+        "unit": infusion.product.unit,
+        "product": infusion.product.brand_name,
+        "time": display.clock(infusion.given_at),
+        "day": day_this_year(infusion.given_at),
+    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -266,7 +288,10 @@ def infusion_create(request: HttpRequest, patient_id: int) -> HttpResponse:
                 return redirect("logbook:infusion_list", patient_id=patient_id)
             raise
         else:
-            messages.success(request, f"{ctx.patient.display_name}: {_describe(infusion)} logged.")
+            # Translators: "Leo: 1000 IU Advate at 14:05 on 3 Dec logged.": the patient, the dose, its unit
+            # (IU or mg), the product, the time, the day.
+            text = gettext("%(name)s: %(dose)s %(unit)s %(product)s at %(time)s on %(day)s logged.")
+            messages.success(request, text % _values(infusion, ctx.patient))
             return redirect("logbook:infusion_list", patient_id=patient_id)
     # The same entry sent twice at once: the twin saved it while this one was checked (and
     # found "a dose was already logged"): answered as the first.
@@ -288,7 +313,10 @@ def infusion_edit(request: HttpRequest, patient_id: int, pk: int) -> HttpRespons
         except InsufficientStock as exc:
             form.add_error("vials_used", str(exc))
         else:
-            messages.success(request, f"{ctx.patient.display_name}: {_describe(infusion)} saved.")
+            # Translators: "Leo: 1000 IU Advate at 14:05 on 3 Dec saved.": the patient, the dose, its unit
+            # (IU or mg), the product, the time, the day.
+            text = gettext("%(name)s: %(dose)s %(unit)s %(product)s at %(time)s on %(day)s saved.")
+            messages.success(request, text % _values(infusion, ctx.patient))
             return redirect("logbook:infusion_list", patient_id=patient_id)
     return _infusion_form_page(request, ctx, form, infusion)
 
@@ -299,17 +327,19 @@ def infusion_delete(request: HttpRequest, patient_id: int, pk: int) -> HttpRespo
     infusion = get_object_or_404(ctx.patient.infusions.select_related("product", "lot"), pk=pk)
     if request.method == "POST":
         if services.delete_infusion(infusion, request.user):
-            back = ""
+            text = gettext("The infusion was deleted.")
             if infusion.lot:
-                back = " " + ngettext(
-                    "%(count)s vial went back to lot %(lot)s.",
-                    "%(count)s vials went back to lot %(lot)s.",
+                # Translators: %(lot)s is the lot number printed on the box.
+                text = ngettext(
+                    "The infusion was deleted. %(count)s vial went back to lot %(lot)s.",
+                    "The infusion was deleted. %(count)s vials went back to lot %(lot)s.",
                     infusion.vials_used,
                 ) % {"count": infusion.vials_used, "lot": infusion.lot.lot_number}
-            undo.offer(request, "The infusion was deleted." + back, patient_id, "restore", "infusion", pk)
+            undo.offer(request, text, patient_id, "restore", "infusion", pk)
         return redirect("logbook:infusion_list", patient_id=patient_id)
     warning = ""
     if infusion.lot:
+        # Translators: %(lot)s is the lot number printed on the box.
         warning = ngettext(
             "Its %(count)s vial goes back into lot %(lot)s.",
             "Its %(count)s vials go back into lot %(lot)s.",
@@ -318,7 +348,7 @@ def infusion_delete(request: HttpRequest, patient_id: int, pk: int) -> HttpRespo
     return _confirm_delete(
         request,
         ctx,
-        f"Delete the infusion of {timezone.localtime(infusion.given_at):%d %b %Y %H:%M}?",
+        gettext("Delete the infusion of %(time)s?") % {"time": display.day_and_clock(infusion.given_at)},
         reverse("logbook:infusion_list", args=[patient_id]),
         warning,
     )
@@ -346,8 +376,10 @@ def regimen_create(request: HttpRequest, patient_id: int) -> HttpResponse:
     if form.is_valid():
         regimen = form.save()
         if form.ended_regimen:
-            messages.info(request, f"The previous regimen now ends on {form.ended_regimen.end_date:%d %b %Y}.")
-        messages.success(request, f"Regimen saved: {regimen}.")
+            ends = display.day(form.ended_regimen.end_date)
+            messages.info(request, gettext("The previous regimen now ends on %(day)s.") % {"day": ends})
+        # Translators: "Regimen saved: Advate 1000 IU, every 2 days."
+        messages.success(request, gettext("Regimen saved: %(regimen)s.") % {"regimen": regimen})
         return redirect("logbook:regimen_list", patient_id=patient_id)
     return render(request, "logbook/regimen_form.html", {"form": form, "ctx": ctx, "patient": ctx.patient})
 
@@ -359,7 +391,7 @@ def regimen_edit(request: HttpRequest, patient_id: int, pk: int) -> HttpResponse
     form = RegimenForm(request.POST if request.method == "POST" else None, instance=regimen, patient=ctx.patient)
     if form.is_valid():
         form.save()
-        messages.success(request, "The regimen was saved.")
+        messages.success(request, gettext("The regimen was saved."))
         return redirect("logbook:regimen_list", patient_id=patient_id)
     return render(
         request, "logbook/regimen_form.html", {"form": form, "ctx": ctx, "patient": ctx.patient, "regimen": regimen}
@@ -372,12 +404,13 @@ def regimen_delete(request: HttpRequest, patient_id: int, pk: int) -> HttpRespon
     regimen = get_object_or_404(ctx.patient.regimens.select_related("product"), pk=pk)
     if request.method == "POST":
         regimen.delete()
-        undo.offer(request, "The regimen was deleted.", patient_id, "restore", "regimen", pk)
+        undo.offer(request, gettext("The regimen was deleted."), patient_id, "restore", "regimen", pk)
         return redirect("logbook:regimen_list", patient_id=patient_id)
     return _confirm_delete(
         request,
         ctx,
-        f"Delete the regimen {regimen}?",
+        # Translators: "Delete the regimen Advate 1000 IU, every 2 days?"
+        gettext("Delete the regimen %(regimen)s?") % {"regimen": regimen},
         reverse("logbook:regimen_list", args=[patient_id]),
-        "To record that a regimen stopped, set its end date instead: adherence is measured against it.",
+        gettext("To record that a regimen stopped, set its end date instead: adherence is measured against it."),
     )

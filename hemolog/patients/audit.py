@@ -10,9 +10,9 @@ import datetime as dt
 
 from hemolog.core.caching import values_cache
 
-from .models import AccessEvent, PatientAccess
+from .models import ROSTER_VIEW, AccessEvent, PatientAccess
 
-ROSTER = "roster (figures of the last 12 months)"
+ROSTER = ROSTER_VIEW
 
 
 def record_view(access: PatientAccess, what: str) -> None:

@@ -1,6 +1,9 @@
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from hemolog.core import display
 from hemolog.core.formfields import DateInput, NumberInput, PlausibleDateField
 
 from .models import Patient, WeightMeasurement
@@ -8,14 +11,14 @@ from .models import Patient, WeightMeasurement
 
 class PatientForm(forms.ModelForm):
     weight_kg = forms.DecimalField(
-        label="Current weight (kg)",
+        label=_("Current weight (kg)"),
         required=False,
         min_value=1,
         max_value=250,
         max_digits=5,
         decimal_places=1,
         widget=NumberInput(attrs={"min": 1, "max": 250}, step="0.1"),
-        help_text="Needed to show doses per kg.",
+        help_text=_("Needed to show doses per kg."),
     )
 
     class Meta:
@@ -31,12 +34,20 @@ class PatientForm(forms.ModelForm):
             "half_life_hours",
             "recovery",
         )
-        labels = {"display_name": "Name"}
+        # The model's fields without a verbose name of their own: the same text, translated.
+        labels = {
+            "display_name": _("Name"),
+            "date_of_birth": _("Date of birth"),
+            "hemophilia_type": _("Hemophilia type"),
+            "severity": _("Severity"),
+            "inhibitor_status": _("Inhibitor status"),
+            "treatment_centre": _("Treatment centre"),
+        }
         field_classes = {"date_of_birth": PlausibleDateField}
         help_texts = {
-            "severity": "Set from the baseline factor level when one is given.",
-            "half_life_hours": "Only if your clinic measured it; otherwise the product's value is used.",
-            "recovery": "Only if your clinic measured it.",
+            "severity": _("Set from the baseline factor level when one is given."),
+            "half_life_hours": _("Only if your clinic measured it; otherwise the product's value is used."),
+            "recovery": _("Only if your clinic measured it."),
         }
         widgets = {
             "date_of_birth": DateInput(),
@@ -53,7 +64,7 @@ class PatientForm(forms.ModelForm):
     def clean_date_of_birth(self):
         dob = self.cleaned_data.get("date_of_birth")
         if dob and dob > timezone.localdate():
-            raise forms.ValidationError("The date of birth can't be in the future.")
+            raise forms.ValidationError(gettext("The date of birth can't be in the future."))
         return dob
 
 
@@ -61,7 +72,7 @@ class WeightForm(forms.ModelForm):
     class Meta:
         model = WeightMeasurement
         fields = ("measured_on", "weight_kg")
-        labels = {"measured_on": "Measured on"}
+        labels = {"measured_on": _("Measured on")}
         field_classes = {"measured_on": PlausibleDateField}
         widgets = {
             "measured_on": DateInput(),
@@ -76,8 +87,12 @@ class WeightForm(forms.ModelForm):
     def clean_measured_on(self):
         day = self.cleaned_data["measured_on"]
         if day > timezone.localdate():
-            raise forms.ValidationError("A weight can't be measured in the future.")
+            raise forms.ValidationError(gettext("A weight can't be measured in the future."))
         born = self.patient.date_of_birth
         if born and day < born:
-            raise forms.ValidationError(f"That is before {self.patient} was born ({born:%d %b %Y}).")
+            # Translators: "name" is the patient's name, "day" their date of birth.
+            raise forms.ValidationError(
+                gettext("That is before %(name)s was born (%(day)s).")
+                % {"name": self.patient.display_name, "day": display.day(born)}
+            )
         return day

@@ -7,11 +7,13 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, pgettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from hemolog.clinical.records import WeightHistory
+from hemolog.core import display
 from hemolog.core.caching import values_cache
-from hemolog.core.numbers import amount
 
 WEIGHTS_SECONDS = 60 * 60 * 24
 # The patients whose delete() is running in this thread or task (Patient.log_changed).
@@ -19,24 +21,33 @@ _BEING_DELETED: ContextVar[frozenset[int]] = ContextVar("patients_being_deleted"
 
 
 class HemophiliaType(models.TextChoices):
-    A = "A", "Hemophilia A (factor VIII)"
-    B = "B", "Hemophilia B (factor IX)"
-    OTHER = "OTHER", "Other bleeding disorder"
+    A = "A", _("Hemophilia A (factor VIII)")
+    B = "B", _("Hemophilia B (factor IX)")
+    OTHER = "OTHER", _("Other bleeding disorder")
 
 
 class Severity(models.TextChoices):
-    SEVERE = "SEVERE", "Severe (< 1 %)"
-    MODERATE = "MODERATE", "Moderate (1–5 %)"
-    MILD = "MILD", "Mild (5–40 %)"
-    UNKNOWN = "UNKNOWN", "Not known"
+    # Translators: hemophilia severity, by the baseline factor level in % of normal.
+    SEVERE = "SEVERE", _("Severe (< 1 %)")
+    # Translators: hemophilia severity, by the baseline factor level in % of normal.
+    MODERATE = "MODERATE", _("Moderate (1–5 %)")
+    # Translators: hemophilia severity, by the baseline factor level in % of normal.
+    MILD = "MILD", _("Mild (5–40 %)")
+    # Translators: the severity of the patient's hemophilia is not known.
+    UNKNOWN = "UNKNOWN", pgettext_lazy("severity", "Not known")
 
 
 class InhibitorStatus(models.TextChoices):
-    NONE = "NONE", "No inhibitor"
-    LOW = "LOW", "Low-responding inhibitor"
-    HIGH = "HIGH", "High-responding inhibitor"
-    HISTORY = "HISTORY", "Past inhibitor (tolerised)"
-    UNKNOWN = "UNKNOWN", "Not known"
+    # Translators: an inhibitor is an antibody against the factor concentrate.
+    NONE = "NONE", _("No inhibitor")
+    # Translators: an inhibitor with a low antibody titre (< 5 Bethesda units).
+    LOW = "LOW", _("Low-responding inhibitor")
+    # Translators: an inhibitor with a high antibody titre (5 Bethesda units or more).
+    HIGH = "HIGH", _("High-responding inhibitor")
+    # Translators: an inhibitor the patient had, removed by immune tolerance induction.
+    HISTORY = "HISTORY", _("Past inhibitor (tolerised)")
+    # Translators: whether the patient has an inhibitor is not known.
+    UNKNOWN = "UNKNOWN", pgettext_lazy("inhibitor", "Not known")
 
 
 def severity_from_level(level: Decimal | float | None) -> str | None:
@@ -78,23 +89,25 @@ class Patient(models.Model):
     date_of_birth = models.DateField(null=True, blank=True)
     hemophilia_type = models.CharField(max_length=8, choices=HemophiliaType.choices, default=HemophiliaType.A)
     baseline_factor_level = models.DecimalField(
-        "baseline factor level (IU/dL)",
+        # Translators: the patient's own factor activity without treatment; IU/dL = % of normal.
+        _("baseline factor level (IU/dL)"),
         max_digits=5,
         decimal_places=2,
         null=True,
         blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(200)],
-        help_text="From the diagnosis report; sets the severity.",
+        help_text=_("From the diagnosis report; sets the severity."),
     )
     severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.UNKNOWN)
     inhibitor_status = models.CharField(max_length=10, choices=InhibitorStatus.choices, default=InhibitorStatus.NONE)
     treatment_centre = models.CharField(max_length=200, blank=True)
     # Set by a clinician where the patient's own PK is known; else the product's.
     half_life_hours = models.DecimalField(
-        "own half-life (h)", max_digits=5, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(1)]
+        _("own half-life (h)"), max_digits=5, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(1)]
     )
     recovery = models.DecimalField(
-        "own in-vivo recovery (IU/dL per IU/kg)",
+        # Translators: the rise in factor level per dose: IU/dL of level for each IU/kg given.
+        _("own in-vivo recovery (IU/dL per IU/kg)"),
         max_digits=4,
         decimal_places=2,
         null=True,
@@ -189,7 +202,7 @@ class WeightMeasurement(models.Model):
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="weights")
     measured_on = models.DateField()
     weight_kg = models.DecimalField(
-        "weight (kg)",
+        _("weight (kg)"),
         max_digits=5,
         decimal_places=1,
         validators=[MinValueValidator(1), MaxValueValidator(250)],
@@ -207,16 +220,22 @@ class WeightMeasurement(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{amount(self.weight_kg)} kg on {self.measured_on:%d %b %Y}"
+        return gettext("%(weight)s kg on %(day)s") % {
+            "weight": display.number(self.weight_kg),
+            "day": display.day(self.measured_on),
+        }
 
 
 class PatientAccess(models.Model):
     """Who may see a patient, and what they may do. One row per (user, patient)."""
 
     class Role(models.TextChoices):
-        OWNER = "OWNER", "Owner"
-        CAREGIVER = "CAREGIVER", "Caregiver"
-        CLINICIAN = "CLINICIAN", "Clinician (read-only)"
+        # Translators: the role of someone who may see a patient's log: here, manage everything.
+        OWNER = "OWNER", pgettext_lazy("role", "Owner")
+        # Translators: the role of someone who may see a patient's log and log for them.
+        CAREGIVER = "CAREGIVER", pgettext_lazy("role", "Caregiver")
+        # Translators: the role of someone who may only read a patient's log.
+        CLINICIAN = "CLINICIAN", pgettext_lazy("role", "Clinician (read-only)")
 
     WRITE_ROLES = (Role.OWNER, Role.CAREGIVER)
 
@@ -241,8 +260,43 @@ class PatientAccess(models.Model):
         return self.role in self.WRITE_ROLES
 
     @property
+    def role_in_a_sentence(self) -> str:
+        return role_in_a_sentence(self.role)
+
+    @property
     def is_owner(self) -> bool:
         return self.role == self.Role.OWNER
+
+
+def role_in_a_sentence(role: str) -> str:
+    """A role as a sentence names it ("… see Leo's log as caregiver"): in lower
+    case in English, as each language writes it there."""
+    names = {
+        # Translators: a role inside a sentence: "… can see Leo's log as owner".
+        PatientAccess.Role.OWNER: pgettext("role in a sentence", "owner"),
+        # Translators: a role inside a sentence: "… can see Leo's log as caregiver".
+        PatientAccess.Role.CAREGIVER: pgettext("role in a sentence", "caregiver"),
+        # Translators: a role inside a sentence: "… can see Leo's log as clinician (read-only)".
+        PatientAccess.Role.CLINICIAN: pgettext("role in a sentence", "clinician (read-only)"),
+    }
+    return names.get(role, role)
+
+
+# The access record's text of the pages a view names (``access_patient(viewing=…)``),
+# in the reader's language; the record itself stays as written (English), and
+# a text not listed here (an export with its dates) is shown as written.
+ROSTER_VIEW = "roster (figures of the last 12 months)"
+RECORDED_PAGES = {
+    "overview": pgettext_lazy("access record", "overview"),
+    "bleeds": pgettext_lazy("access record", "bleeds"),
+    "infusions": pgettext_lazy("access record", "infusions"),
+    "regimens": pgettext_lazy("access record", "regimens"),
+    "stock": pgettext_lazy("access record", "stock"),
+    "stock lot": pgettext_lazy("access record", "stock lot"),
+    "changes": pgettext_lazy("access record", "changes"),
+    "full personal archive": pgettext_lazy("access record", "full personal archive"),
+    ROSTER_VIEW: pgettext_lazy("access record", "roster (figures of the last 12 months)"),
+}
 
 
 class AccessEvent(models.Model):
@@ -250,13 +304,15 @@ class AccessEvent(models.Model):
     patient's log: who, when, what. The patient's owners can read it."""
 
     class Action(models.TextChoices):
-        VIEW = "VIEW", "Viewed"
-        EXPORT = "EXPORT", "Exported"
+        # Translators: in the access record, what someone did with a patient's log.
+        VIEW = "VIEW", pgettext_lazy("access record", "Viewed")
+        # Translators: in the access record, what someone did with a patient's log.
+        EXPORT = "EXPORT", pgettext_lazy("access record", "Exported")
 
     patient = models.ForeignKey("patients.Patient", on_delete=models.CASCADE, related_name="access_events")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     action = models.CharField(max_length=6, choices=Action.choices)
-    what = models.CharField(max_length=200, help_text='e.g. "dashboard", "bleeds CSV 2025-01-01 – 2025-12-31"')
+    what = models.CharField(max_length=200, help_text=_('e.g. "dashboard", "bleeds CSV 2025-01-01 – 2025-12-31"'))
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -265,3 +321,13 @@ class AccessEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.get_action_display().lower()} {self.what} ({self.at:%Y-%m-%d %H:%M})"
+
+    @property
+    def description(self) -> str:
+        """ "Viewed bleeds": the action and what it was about, as the access record shows it."""
+        what = str(RECORDED_PAGES.get(self.what, self.what))
+        if self.action == self.Action.EXPORT:
+            # Translators: in the access record; "what" is what was exported, e.g. "bleeds CSV 2025-01-01 – 2025-12-31".
+            return gettext("Exported %(what)s") % {"what": what}
+        # Translators: in the access record; "what" is the page seen, e.g. "bleeds", "dashboard (last 12 months)".
+        return gettext("Viewed %(what)s") % {"what": what}

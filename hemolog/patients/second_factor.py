@@ -20,6 +20,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
 
 from hemolog.accounts.middleware import IDLE_LIMIT
 from hemolog.accounts.models import User, has_second_factor
@@ -29,7 +30,7 @@ from .models import PatientAccess
 # The pages a clinician still reaches: the account (where the factor is set
 # up), invitations, and the health check.
 OPEN_PATHS = ("/accounts/", "/invitations/", "/healthz/")
-MESSAGE = (
+MESSAGE = _(
     "Clinicians add a second factor before they see patients' logs: set up an authenticator app or a passkey below."
 )
 
@@ -57,7 +58,7 @@ def refresh_on_change(sender, instance, **kwargs) -> None:
 
 
 def enrolment(request):
-    messages.warning(request, MESSAGE)
+    messages.warning(request, str(MESSAGE))
     return redirect("mfa_index")
 
 

@@ -6,14 +6,14 @@ from django.db.models import ProtectedError, RestrictedError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hemolog.accounts.reauthentication import confirm_identity
-from hemolog.core import undo
+from hemolog.core import display, undo
 from hemolog.core.caching import values_cache
 from hemolog.core.links import entry_links
-from hemolog.core.numbers import amount
 from hemolog.core.times import Times
 
 from .access import access_patient
@@ -26,12 +26,14 @@ RECENT_LOG_SECONDS = 60 * 60 * 24
 
 def _recent_log(patient: Patient, today: dt.date) -> dict:
     """What the patient page shows of the log, as display values, worked out
-    once per log version, day and time zone: every change to an entry, a
-    weight or a regimen moves the patient's ``data_version`` on
+    once per log version, day, time zone and language: every change to an
+    entry, a weight or a regimen moves the patient's ``data_version`` on
     (hemolog.patients.signals), so a cached copy is never stale; the day is
-    in the key for the regimen active today, the zone for the times shown."""
+    in the key for the regimen active today, the zone for the times shown,
+    the language for the labels and numbers."""
     times = Times()
-    key = f"patient-page:{patient.pk}:{patient.data_version}:{today.isoformat()}:{times.tz}"
+    language = translation.get_language()
+    key = f"patient-page:{patient.pk}:{patient.data_version}:{today.isoformat()}:{times.tz}:{language}"
     return values_cache.get_or_set(key, lambda: _read_recent_log(patient, today, times), RECENT_LOG_SECONDS)
 
 
@@ -46,7 +48,9 @@ def _read_recent_log(patient: Patient, today: dt.date, times: Times) -> dict:
         "recent_infusions": [
             {
                 "when": times.day_and_time(i.given_at),
-                "dose": f"{amount(i.dose)} {i.product.unit} {i.product.brand_name}",
+                # Translators: a dose as the patient page lists it, e.g. "1000 IU Advate".
+                "dose": _("%(dose)s %(unit)s %(product)s")
+                % {"dose": display.number(i.dose), "unit": i.product.unit, "product": i.product.brand_name},
                 "reason": i.get_reason_display(),
             }
             for i in patient.infusions.select_related("product")[:5]
@@ -58,7 +62,7 @@ def _read_recent_log(patient: Patient, today: dt.date, times: Times) -> dict:
         and not patient.stock_lots.exists()
         and not patient.infusions.exists(),
         "weights": [
-            {"day": times.day(w.measured_on), "kg": str(w.weight_kg), "delete_url": weight_delete(w.pk)}
+            {"day": times.day(w.measured_on), "kg": display.number(w.weight_kg), "delete_url": weight_delete(w.pk)}
             for w in patient.weights.all()[:10]
         ],
     }
@@ -75,7 +79,7 @@ def patient_create(request: HttpRequest) -> HttpResponse:
             )
             if form.cleaned_data.get("weight_kg"):
                 patient.weights.create(measured_on=timezone.localdate(), weight_kg=form.cleaned_data["weight_kg"])
-        messages.success(request, f"{patient.display_name}'s profile was created.")
+        messages.success(request, _("%(name)s's profile was created.") % {"name": patient.display_name})
         return redirect("patients:detail", patient_id=patient.pk)
     return render(request, "patients/patient_form.html", {"form": form})
 
@@ -105,7 +109,7 @@ def patient_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
     form = PatientForm(request.POST if request.method == "POST" else None, instance=ctx.patient)
     if form.is_valid():
         form.save()
-        messages.success(request, "The profile was saved.")
+        messages.success(request, _("The profile was saved."))
         return redirect("patients:detail", patient_id=patient_id)
     return render(request, "patients/patient_form.html", {"form": form, "patient": ctx.patient, "ctx": ctx})
 
@@ -123,11 +127,14 @@ def patient_delete(request: HttpRequest, patient_id: int) -> HttpResponse:
             # patients together (another patient's dose of this one's own product).
             messages.error(
                 request,
-                f"{name}'s profile can't be deleted: another patient's log uses a product of {name}'s. "
-                "Delete those entries first, or ask the treatment centre's administrator.",
+                _(
+                    "%(name)s's profile can't be deleted: another patient's log uses a product of %(name)s's. "
+                    "Delete those entries first, or ask the treatment centre's administrator."
+                )
+                % {"name": name},
             )
             return redirect("patients:detail", patient_id=patient_id)
-        messages.success(request, f"{name}'s profile and log were deleted.")
+        messages.success(request, _("%(name)s's profile and log were deleted.") % {"name": name})
         return redirect("home")
     return render(
         request,
@@ -135,8 +142,10 @@ def patient_delete(request: HttpRequest, patient_id: int) -> HttpResponse:
         {
             "patient": ctx.patient,
             "ctx": ctx,
-            "title": f"Delete {ctx.patient.display_name}'s profile?",
-            "warning": "This deletes the whole log: every bleed, infusion, regimen and stock lot. It can't be undone.",
+            "title": _("Delete %(name)s's profile?") % {"name": ctx.patient.display_name},
+            "warning": _(
+                "This deletes the whole log: every bleed, infusion, regimen and stock lot. It can't be undone."
+            ),
             "cancel_url": reverse("patients:detail", args=[patient_id]),
         },
     )
@@ -152,7 +161,8 @@ def weight_add(request: HttpRequest, patient_id: int) -> HttpResponse:
             measured_on=form.cleaned_data["measured_on"],
             defaults={"weight_kg": form.cleaned_data["weight_kg"]},
         )
-        messages.success(request, f"Weight {form.cleaned_data['weight_kg']} kg saved.")
+        weight = display.number(form.cleaned_data["weight_kg"])
+        messages.success(request, _("Weight %(weight)s kg saved.") % {"weight": weight})
         return redirect("patients:detail", patient_id=patient_id)
     return render(request, "patients/weight_form.html", {"form": form, "patient": ctx.patient, "ctx": ctx})
 
@@ -164,7 +174,7 @@ def weight_delete(request: HttpRequest, patient_id: int, pk: int) -> HttpRespons
     if request.method == "POST":
         weight.delete()
         change = {"p": patient_id, "a": "restore", "k": "weight", "id": pk}  # undone by hemolog.logbook.undo
-        undo.offer(request, "The weight was deleted.", reverse("logbook:undo", args=[patient_id]), change)
+        undo.offer(request, _("The weight was deleted."), reverse("logbook:undo", args=[patient_id]), change)
         return redirect("patients:detail", patient_id=patient_id)
     return render(
         request,
@@ -172,7 +182,8 @@ def weight_delete(request: HttpRequest, patient_id: int, pk: int) -> HttpRespons
         {
             "patient": ctx.patient,
             "ctx": ctx,
-            "title": f"Delete the weight of {weight}?",
+            # Translators: "weight" is e.g. "31.5 kg on 3 Dec 2026".
+            "title": _("Delete the weight of %(weight)s?") % {"weight": weight},
             "cancel_url": reverse("patients:detail", args=[patient_id]),
         },
     )

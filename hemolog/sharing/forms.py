@@ -1,4 +1,6 @@
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from hemolog.patients.models import Patient, PatientAccess
 
@@ -7,21 +9,21 @@ from .services import ROLE_RANK
 Role = PatientAccess.Role
 
 ROLE_CHOICES = (
-    (Role.CAREGIVER, "Caregiver: sees the log and logs bleeds and infusions (a grandparent, a nanny)"),
-    (Role.CLINICIAN, "Clinician: read-only, sees the log and the dashboard and can export them"),
-    (Role.OWNER, "Owner: everything, including sharing and deleting the profile (the other parent)"),
+    (Role.CAREGIVER, _("Caregiver: sees the log and logs bleeds and infusions (a grandparent, a nanny)")),
+    (Role.CLINICIAN, _("Clinician: read-only, sees the log and the dashboard and can export them")),
+    (Role.OWNER, _("Owner: everything, including sharing and deleting the profile (the other parent)")),
 )
 
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(
-        label="Their e-mail address",
+        label=_("Their e-mail address"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
-        help_text="They accept by logging in (or signing up) with this address.",
+        help_text=_("They accept by logging in (or signing up) with this address."),
     )
     # No default: a wrong role is a real mistake (a clinician who can edit the log).
-    role = forms.ChoiceField(label="What they may do", choices=ROLE_CHOICES, widget=forms.RadioSelect)
+    role = forms.ChoiceField(label=_("What they may do"), choices=ROLE_CHOICES, widget=forms.RadioSelect)
 
     def __init__(self, *args, patient: Patient, **kwargs):
         super().__init__(*args, **kwargs)
@@ -38,9 +40,10 @@ class InvitationForm(forms.Form):
                 PatientAccess.objects.filter(patient=self.patient, user__email__iexact=email).only("role").first()
             )
             if existing and ROLE_RANK[existing.role] >= ROLE_RANK[role]:
+                # Translators: "role" is e.g. "caregiver", "clinician (read-only)".
+                text = gettext("%(email)s can already see %(name)s's log as %(role)s.")
                 self.add_error(
                     "email",
-                    f"{email} can already see {self.patient.display_name}'s log "
-                    f"as {existing.get_role_display().lower()}.",
+                    text % {"email": email, "name": self.patient.display_name, "role": existing.role_in_a_sentence},
                 )
         return cleaned

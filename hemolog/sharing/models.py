@@ -6,8 +6,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from hemolog.patients.models import PatientAccess
+from hemolog.patients.models import PatientAccess, role_in_a_sentence
 
 
 class InvitationQuerySet(models.QuerySet):
@@ -28,13 +30,13 @@ class Invitation(models.Model):
     ``expires_at``, and only for an account with that e-mail address."""
 
     class Status(models.TextChoices):
-        PENDING = "PENDING", "Pending"
-        EXPIRED = "EXPIRED", "Expired"
-        ACCEPTED = "ACCEPTED", "Accepted"
-        CANCELLED = "CANCELLED", "Cancelled"
+        PENDING = "PENDING", pgettext_lazy("invitation", "Pending")
+        EXPIRED = "EXPIRED", pgettext_lazy("invitation", "Expired")
+        ACCEPTED = "ACCEPTED", pgettext_lazy("invitation", "Accepted")
+        CANCELLED = "CANCELLED", pgettext_lazy("invitation", "Cancelled")
 
     patient = models.ForeignKey("patients.Patient", on_delete=models.CASCADE, related_name="invitations")
-    email = models.EmailField("e-mail address")  # stored in lower case
+    email = models.EmailField(_("e-mail address"))  # stored in lower case
     role = models.CharField(max_length=10, choices=PatientAccess.Role.choices)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
@@ -80,6 +82,10 @@ class Invitation(models.Model):
         if self.expires_at <= now:
             return self.Status.EXPIRED
         return self.Status.PENDING
+
+    @property
+    def role_in_a_sentence(self) -> str:
+        return role_in_a_sentence(self.role)
 
     def is_usable(self, now: dt.datetime) -> bool:
         return self.status(now) == self.Status.PENDING

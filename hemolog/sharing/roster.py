@@ -22,6 +22,8 @@ from django.db.models import Min, QuerySet
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
 from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from hemolog.clinical.adherence import Adherence, rounded_percent
 from hemolog.clinical.bleeding import BleedingRates, first_entry_of, target_joints
@@ -187,12 +189,14 @@ def sort_rows(rows: list[RosterRow], key: str, descending: bool) -> list[RosterR
 
 
 COLUMNS = (
-    ("name", "Patient"),
-    ("abr", "ABR, 12 months"),
-    ("adherence", "Adherence"),
-    ("targets", "Target joints"),
-    ("last_bleed", "Days since last bleed"),
-    ("flags", "Last 30 days"),
+    ("name", _("Patient")),
+    # Translators: ABR, the annualised bleeding rate (bleeds per year), over the last 12 months.
+    ("abr", _("ABR, 12 months")),
+    ("adherence", _("Adherence")),
+    ("targets", _("Target joints")),
+    ("last_bleed", _("Days since last bleed")),
+    # Translators: the roster's column of flags: a head bleed or a new target joint in the last 30 days.
+    ("flags", _("Last 30 days")),
 )
 
 
@@ -261,6 +265,12 @@ def _sort_links(key: str, descending: bool) -> dict:
     current = f"{'-' if descending else ''}{key}"
     options = []
     for column, label in COLUMNS:
-        up, down = (", A–Z", ", Z–A") if column == "name" else (", lowest first", ", highest first")
-        options += [(column, label + up, current == column), (f"-{column}", label + down, current == f"-{column}")]
+        names = {"column": label}
+        if column == "name":
+            # Translators: a sort order in the roster's menu; "column" is a column's name, e.g. "Patient".
+            up, down = gettext("%(column)s, A–Z") % names, gettext("%(column)s, Z–A") % names
+        else:
+            # Translators: a sort order in the roster's menu; "column" is a column's name, e.g. "Adherence".
+            up, down = gettext("%(column)s, lowest first") % names, gettext("%(column)s, highest first") % names
+        options += [(column, up, current == column), (f"-{column}", down, current == f"-{column}")]
     return {"columns": columns, "sort": current, "sort_options": options}

@@ -23,8 +23,10 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Exists, Q
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
 
+from hemolog.accounts.language import language_of
 from hemolog.accounts.models import User, has_verified_address
 from hemolog.patients.models import Patient, PatientAccess
 
@@ -100,6 +102,30 @@ def create_invitation(
 PERIODS = {"m": ("minute", 60), "h": ("hour", 3600), "d": ("day", 86400)}
 
 
+def _limit_text(count: int, period: str) -> str:
+    """What the owner is told when ``count`` invitations in the last ``period`` are the most allowed."""
+    if period == "minute":
+        text = ngettext(
+            "You have sent %(count)s invitation in the last minute, the most Hemolog sends.",
+            "You have sent %(count)s invitations in the last minute, the most Hemolog sends.",
+            count,
+        )
+    elif period == "hour":
+        text = ngettext(
+            "You have sent %(count)s invitation in the last hour, the most Hemolog sends.",
+            "You have sent %(count)s invitations in the last hour, the most Hemolog sends.",
+            count,
+        )
+    else:
+        text = ngettext(
+            "You have sent %(count)s invitation in the last day, the most Hemolog sends.",
+            "You have sent %(count)s invitations in the last day, the most Hemolog sends.",
+            count,
+        )
+    advice = gettext("Try again later, or share a link you already have.")
+    return f"{text % {'count': count}} {advice}"
+
+
 def invitation_rates() -> list[tuple[int, str, int]]:
     """``settings.INVITATION_EMAIL_RATE`` ("10/h/user,30/d/user") as
     (count, period name, seconds) per limit."""
@@ -119,10 +145,7 @@ def invitation_limit_reached(user: User, now: dt.datetime | None = None) -> str:
     for count, name, seconds in invitation_rates():
         since = now - dt.timedelta(seconds=seconds)
         if Invitation.objects.filter(invited_by=user, created_at__gt=since).count() >= count:
-            return (
-                f"You have sent {count} invitations in the last {name}, the most Hemolog sends. "
-                "Try again later, or share a link you already have."
-            )
+            return _limit_text(count, name)
     return ""
 
 
@@ -238,10 +261,13 @@ def send_invitation_email(new: NewInvitation, link: str) -> bool:
         "patient": invitation.patient,
         "inviter": invitation.invited_by,
         "link": link,
-        "role": invitation.get_role_display(),
+        "role": invitation.role_in_a_sentence,
     }
-    subject = " ".join(render_to_string("sharing/invitation_subject.txt", context).split())
-    body = render_to_string("sharing/invitation_email.txt", context)
+    # In the invited person's language when they have an account, else in the inviter's (the page's).
+    known = User.objects.filter(email__iexact=invitation.email).exclude(language="").first()
+    with translation.override(language_of(known) if known else translation.get_language()):
+        subject = " ".join(render_to_string("sharing/invitation_subject.txt", context).split())
+        body = render_to_string("sharing/invitation_email.txt", context)
     try:
         send_mail(subject, body, None, [invitation.email])  # queued: the worker sends it (hemolog/background/mail.py)
     except Exception:  # the queue did not take it (its Redis away): the link is on the owner's screen

@@ -16,6 +16,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -69,12 +71,15 @@ def _invitation_sent(request: HttpRequest, ctx: PatientContext, new: services.Ne
     link = request.build_absolute_uri(reverse("sharing:invitation", kwargs={"token": new.token}))
     days = settings.INVITATION_EXPIRY_DAYS
     if services.send_invitation_email(new, link):
-        messages.success(
-            request,
-            f"Invitation e-mailed to {new.invitation.email}. The link works once, for {days} day{'s' * (days != 1)}.",
+        text = ngettext(
+            "Invitation e-mailed to %(email)s. The link works once, for %(days)s day.",
+            "Invitation e-mailed to %(email)s. The link works once, for %(days)s days.",
+            days,
         )
+        messages.success(request, text % {"email": new.invitation.email, "days": days})
     else:
-        messages.warning(request, f"The e-mail to {new.invitation.email} could not be sent: pass the link on yourself.")
+        text = _("The e-mail to %(email)s could not be sent: pass the link on yourself.")
+        messages.warning(request, text % {"email": new.invitation.email})
     response = redirect("sharing:manage", patient_id=ctx.patient.pk)
     response.set_signed_cookie(
         NEW_LINK_COOKIE,
@@ -135,11 +140,15 @@ def invitation_cancel(request: HttpRequest, patient_id: int, pk: int) -> HttpRes
     ctx = access_patient(request, patient_id, owner=True)
     invitation = get_object_or_404(ctx.patient.invitations, pk=pk)
     if services.cancel_invitation(invitation):
-        messages.success(request, f"The invitation to {invitation.email} was cancelled: its link no longer works.")
+        text = _("The invitation to %(email)s was cancelled: its link no longer works.")
+        messages.success(request, text % {"email": invitation.email})
     else:
         invitation.refresh_from_db()
-        state = "accepted" if invitation.accepted_at else "cancelled"
-        messages.info(request, f"The invitation to {invitation.email} had already been {state}.")
+        if invitation.accepted_at:
+            text = _("The invitation to %(email)s had already been accepted.")
+        else:
+            text = _("The invitation to %(email)s had already been cancelled.")
+        messages.info(request, text % {"email": invitation.email})
     return redirect("sharing:manage", patient_id=ctx.patient.pk)
 
 
@@ -157,10 +166,11 @@ def revoke(request: HttpRequest, patient_id: int, pk: int) -> HttpResponse:
         except services.LastOwnerError:
             sole_owner = True
         else:
-            messages.success(request, f"{access.user.email} can no longer see {ctx.patient.display_name}'s log.")
+            text = _("%(email)s can no longer see %(name)s's log.")
+            messages.success(request, text % {"email": access.user.email, "name": ctx.patient.display_name})
             return redirect("sharing:manage", patient_id=ctx.patient.pk)
     if request.method == "POST":
-        messages.error(request, "The only owner can't be removed.")
+        messages.error(request, _("The only owner can't be removed."))
     return render(
         request,
         "sharing/revoke_confirm.html",
@@ -179,10 +189,10 @@ def leave(request: HttpRequest, patient_id: int) -> HttpResponse:
         except services.LastOwnerError:
             sole_owner = True
         else:
-            messages.success(request, f"You no longer see {ctx.patient.display_name}'s log.")
+            messages.success(request, _("You no longer see %(name)s's log.") % {"name": ctx.patient.display_name})
             return redirect("home")
     if request.method == "POST":
-        messages.error(request, "You are the only owner: you can't leave.")
+        messages.error(request, _("You are the only owner: you can't leave."))
     return render(request, "sharing/leave_confirm.html", {"ctx": ctx, "patient": ctx.patient, "sole_owner": sole_owner})
 
 
@@ -251,13 +261,16 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     except services.InvitationUnusable:
         found.refresh_from_db()
         return _unusable(request, found)
-    name, role = found.patient.display_name, acceptance.access.get_role_display().lower()
+    names = {"name": found.patient.display_name, "role": acceptance.access.role_in_a_sentence}
     if acceptance.previous_role is None:
-        messages.success(request, f"You can now see {name}'s log as {role}.")
+        # Translators: "role" is e.g. "caregiver", "clinician (read-only)".
+        messages.success(request, _("You can now see %(name)s's log as %(role)s.") % names)
     elif acceptance.changed:
-        messages.success(request, f"Your access to {name}'s log is now {role}.")
+        # Translators: "role" is e.g. "caregiver", "clinician (read-only)".
+        messages.success(request, _("Your access to %(name)s's log is now %(role)s.") % names)
     else:
-        messages.info(request, f"You could already see {name}'s log as {role}: nothing changed.")
+        # Translators: "role" is e.g. "caregiver", "clinician (read-only)".
+        messages.info(request, _("You could already see %(name)s's log as %(role)s: nothing changed.") % names)
     return redirect("patients:detail", patient_id=found.patient_id)
 
 

@@ -5,7 +5,7 @@
     button.addEventListener("click", function () {
       field.select();
       if (navigator.clipboard) { navigator.clipboard.writeText(field.value); } else { document.execCommand("copy"); }
-      button.textContent = button.dataset.copied || "Copied";
+      button.textContent = button.dataset.copied || gettext("Copied");
     });
   }
   var invitation = document.getElementById("copy-invitation-link");

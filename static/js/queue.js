@@ -4,6 +4,12 @@
 // label, queuedAt, error: the server's message when it refused it ("" while waiting)}.
 var HemologQueue = (function () {
   var DB = "hemolog-offline", STORE = "queue";
+  // Django's JavaScript catalogue on a page (its globals); the service worker has none, and keeps the English.
+  function gettext(text) { return typeof self.gettext === "function" ? self.gettext(text) : text; }
+  function interpolate(text, values, named) {
+    if (typeof self.interpolate === "function") return self.interpolate(text, values, named);
+    return text.replace(/%\((\w+)\)s/g, function (all, name) { return String(values[name]); });
+  }
 
   function open() {
     return new Promise(function (resolve, reject) {
@@ -46,7 +52,7 @@ var HemologQueue = (function () {
   function errorsOf(html) {
     var summary = /<div class="alert alert-danger error-summary"[\s\S]*?<\/div>/.exec(html);
     var text = (summary ? summary[0] : "").replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim();
-    return text || "The entry was refused.";
+    return text || gettext("The entry was refused.");
   }
 
   // Send one entry: "sent" (saved, or saved before: the server finds its client_id), "refused"
@@ -63,7 +69,8 @@ var HemologQueue = (function () {
         return remove(entry.id).then(function () { return "sent"; });
       }
       return response.text().then(function (html) {
-        entry.error = response.status === 200 ? errorsOf(html) : "The server answered " + response.status + ".";
+        entry.error = response.status === 200 ? errorsOf(html)
+          : interpolate(gettext("The server answered %(status)s."), { status: response.status }, true);
         // Kept with its message, unless a twin sending (the page's and the service worker's) took it meanwhile.
         return all().then(function (entries) {
           var still = entries.some(function (e) { return e.id === entry.id; });

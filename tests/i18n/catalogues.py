@@ -75,3 +75,26 @@ def problems(locale: Path) -> list[str]:
                     ):
                         found.append(f"{where}: placeholders differ: {entry.msgid!r} -> {text!r}")
     return found
+
+
+TAGS_AND_PLACEHOLDERS = re.compile(r"<[^>]*>|%\([^)]*\)\w|%\w|{{.*?}}|&\w+;")
+LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def words(text: str) -> set[str]:
+    return {word.lower() for word in LETTERS.findall(TAGS_AND_PLACEHOLDERS.sub(" ", text))}
+
+
+def english_words(locale: Path, language: str) -> set[str]:
+    """The words of Hemolog's English strings that its ``language``
+    catalogues never use themselves: seen on a page in that language, such a
+    word is English left untranslated ("Dashboard" in German is German too)."""
+    english, translated = set(), set()
+    for path in (locale / language / "LC_MESSAGES").glob("*.po"):
+        for entry in polib.pofile(str(path)):
+            if entry.obsolete:
+                continue
+            english |= words(entry.msgid) | words(entry.msgid_plural or "")
+            for text in entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]:
+                translated |= words(text)
+    return english - translated

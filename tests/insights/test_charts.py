@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
+import os
 import re
 import subprocess
 import sys
@@ -347,9 +348,11 @@ def test_charts_on_one_page_share_no_id():
         assert defined == used
 
 
-def test_drawing_needs_no_pyplot_no_django_and_is_the_same_in_a_new_process():
+def test_drawing_needs_no_pyplot_and_is_the_same_in_a_new_process():
+    """Django is there for the words and formats of the active language only."""
     code = (
         "import sys, hashlib, datetime, datetime as dt\n"
+        "import django; django.setup()\n"
         "from hemolog.insights.charts import body, level, month\n"
         "from hemolog.insights.charts.data import MonthChartData\n"
         f"months = {MONTHS!r}\n"
@@ -358,9 +361,10 @@ def test_drawing_needs_no_pyplot_no_django_and_is_the_same_in_a_new_process():
         "level.factor_level_chart(p, [(p[3][0], 'Left knee')], dt.UTC)\n"
         "body.body_map({('KNEE', 'L'): 3})\n"
         "print(hashlib.sha256(c.svg.encode()).hexdigest())\n"
-        "sys.exit(('matplotlib.pyplot' in sys.modules) + 2 * ('django' in sys.modules))\n"
+        "sys.exit('matplotlib.pyplot' in sys.modules)\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "hemolog.settings_test"}
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stderr
 
     here = month_chart(MONTHS, BLEEDS, ADHERENCE, [LEFT_ANKLE])
@@ -393,3 +397,33 @@ def test_markers_take_their_colours_from_each_use_so_a_stylesheet_can_recolour_t
     assert uses and all("fill: #" in use and "stroke: #" in use for use in uses)
     markers = [use for use in uses if "fill: #ffffff; stroke: #212529" in use]  # the adherence line's points
     assert len(markers) == sum(1 for a in ADHERENCE if a is not None)
+
+
+# ---------------------------------------------------------------------------
+# Languages
+
+
+def test_charts_write_months_days_and_numbers_as_the_active_language_does():
+    from django.utils import translation
+
+    with translation.override("de"):
+        month = month_chart(MONTHS, BLEEDS, ADHERENCE)
+        level = factor_level_chart([(T0, 10.0), (T0 + 2 * H, 6.0), (T0 + 48 * H, 2.0)], [(T0 + H, "Knie")], UTC)
+    assert "Mär" in texts(parse(month)) and "Mär 2025" in month.alt  # Django's own German month names
+    assert "8,0" in level.alt and "8.0" not in level.alt  # the German decimal comma
+    assert "8 Mar" not in level.alt and "8. März 2025" in level.alt  # Django's German DATE_FORMAT
+
+
+def test_text_drawn_into_a_figure_is_shaped_for_a_png_and_left_to_the_browser_in_an_svg(monkeypatch):
+    """A PNG draws glyphs in the order given, so its text goes through display.drawn (joining and
+    reordering right-to-left text); an SVG keeps text as text, which the browser lays out itself."""
+    from hemolog.core import display
+
+    monkeypatch.setattr(display, "drawn", lambda text: f"[{text}]")
+    with drawing_settings():
+        figure = month_figure(MonthChartData(MONTHS, BLEEDS, ADHERENCE, [LEFT_ANKLE]))
+    bars, adherence = figure.axes
+    assert bars.get_ylabel() == "[Joint bleeds]" and adherence.get_ylabel() == "[Adherence]"
+    assert "[Left ankle (target joint)]" in [t.get_text() for t in figure.legends[0].get_texts()]
+    words = texts(parse(month_chart(MONTHS, BLEEDS, ADHERENCE, [LEFT_ANKLE])))
+    assert "Joint bleeds" in words and not any("[" in w for w in words)

@@ -98,8 +98,8 @@ def test_regimen_overlapping_an_open_ended_one_is_refused(post_regimen, patient)
     response = post_regimen()
     assert response.status_code == 200
     message = (
-        f"This overlaps the regimen from {existing.start_date:%d %b %Y} ({existing}), which has no end date. "
-        "Set an end date on that one first."
+        f"This overlaps the regimen from {existing.start_date.day} {existing.start_date:%b %Y} ({existing}), "
+        "which has no end date. Set an end date on that one first."
     )
     assert message in response.context["form"].non_field_errors()
     assert escape(message) in response.content.decode()

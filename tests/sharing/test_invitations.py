@@ -81,7 +81,7 @@ def test_expiry_comes_from_the_setting(client_for, owner, patient, settings):
     invite(client_for(owner), patient, "a@example.org", Role.CAREGIVER)
     invitation = Invitation.objects.get()
     assert invitation.expires_at - invitation.created_at == dt.timedelta(days=2)
-    assert f"until {invitation.expires_at:%-d %B %Y %H:%M} UTC" in mail.outbox[0].body
+    assert f"until {invitation.expires_at:%-d %b %Y %H:%M} UTC" in mail.outbox[0].body
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,8 @@
 """The dashboard's charts, drawn from plain, already-computed values.
 
-No Django and no database: the dashboard computes the figures (:mod:`hemolog.clinical`)
-and passes plain values in; joints are ``(site, side)`` pairs (:mod:`hemolog.insights.joints`).
+No database, and of Django only the active language (its translations and
+formats): the dashboard computes the figures (:mod:`hemolog.clinical`) and passes
+plain values in; joints are ``(site, side)`` pairs (:mod:`hemolog.insights.joints`).
 Each chart function returns a :class:`~.drawing.Chart`, an inline ``<svg>`` and its
 text alternative. Malformed input (lists of the wrong length, negative counts, naive
 datetimes, unknown joints) raises ``ValueError``; empty input draws a chart that says
@@ -14,7 +15,7 @@ there is nothing to show.
 - :mod:`.level` — the estimated factor-level curve;
 - :mod:`.drawing` — figure → SVG or PNG under one lock and fixed matplotlib settings,
   :mod:`.svg_inline` — matplotlib's SVG made inline-ready and deterministic;
-- :mod:`.style` — colours, sizes and the words the charts write.
+- :mod:`.style` — colours, sizes and the words the charts write, in the active language.
 
 This package imports matplotlib; nothing imports it at start-up (the dashboard
 imports it on first use).

@@ -1,7 +1,9 @@
 """The body map: a hand-written SVG front view with the twelve joints shaded by bleed count.
 
 No matplotlib: a fixed figure (head, torso, limbs) and one circle per joint, each
-with its own ``<title>``, target joints ringed.
+with its own ``<title>``, target joints ringed. Its words are in the active
+language; the browser lays out its text (right-to-left included), so none of it
+goes through :func:`hemolog.core.display.drawn`.
 """
 
 from __future__ import annotations
@@ -9,10 +11,12 @@ from __future__ import annotations
 import html
 from collections.abc import Collection, Mapping, Sequence
 
+from django.utils.translation import gettext, ngettext, pgettext
+
 from hemolog.insights.joints import JOINTS, Joint, joint_label
 
 from .drawing import Chart
-from .style import INK, MUTED, join, plural
+from .style import INK, MUTED, bleeds_in_joints, join
 
 # Joint centres in a 260 × 470 front view: the patient's right is on the viewer's left.
 _BODY_JOINTS: dict[Joint, tuple[int, int]] = {
@@ -90,20 +94,30 @@ def body_map(counts: Mapping[Joint, int], targets: Collection[Joint] = ()) -> Ch
         (k for k in ordered if clean.get(k, 0) or k in target_set),
         key=lambda k: (-clean.get(k, 0), ordered.index(k)),
     )
-    parts = [f"{joint_label(*k)} {clean.get(k, 0)}" + (" (target joint)" if k in target_set else "") for k in shown]
+    parts = [_joint_count(k, clean.get(k, 0), k in target_set) for k in shown]
     with_bleeds = sum(1 for k in ordered if clean.get(k, 0))
     if total == 0:
-        alt = "Body map of joint bleeds: No joint bleeds in this period."
+        alt = gettext("Body map of joint bleeds: No joint bleeds in this period.")
         if target_set:
-            alt += f" Target joints: {join([joint_label(*k) for k in ordered if k in target_set])}."
+            joints = join([joint_label(*k) for k in ordered if k in target_set])
+            alt += " " + ngettext("Target joints: %(joints)s.", "Target joints: %(joints)s.", len(target_set)) % {
+                "joints": joints
+            }
     else:
-        alt = (
-            f"Body map of joint bleeds: {plural(total, 'bleed')} in {plural(with_bleeds, 'joint')} — "
-            f"{', '.join(parts)}."
-        )
+        # Translators: %(bleeds_in_joints)s is "10 bleeds in 3 joints", %(joints)s each joint
+        # with its bleeds: "Left elbow 5, Left knee 4 (target joint), Right ankle 1".
+        alt = gettext("Body map of joint bleeds: %(bleeds_in_joints)s — %(joints)s.") % {
+            "bleeds_in_joints": bleeds_in_joints(total, with_bleeds),
+            "joints": ", ".join(parts),
+        }
         if with_bleeds < len(ordered):
-            alt += f" No bleeds in the other {len(ordered) - with_bleeds}."
+            others = len(ordered) - with_bleeds
+            # Translators: the joints of the body map without a bleed, "No bleeds in the other 9."
+            alt += " " + ngettext("No bleeds in the other %(count)s.", "No bleeds in the other %(count)s.", others) % {
+                "count": others
+            }
 
+    words = {key: html.escape(text) for key, text in _words().items()}
     out = [
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 260 470" width="100%" role="img" '
         'class="hl-chart hl-body-map">',
@@ -122,17 +136,17 @@ def body_map(counts: Mapping[Joint, int], targets: Collection[Joint] = ()) -> Ch
         "</g>",
         # Sides: the patient's right on the viewer's left.
         '<g font-size="16" font-weight="bold" text-anchor="middle">',
-        '<text x="22" y="36">R</text><text x="238" y="36">L</text>',
+        f'<text x="22" y="36">{words["R"]}</text><text x="238" y="36">{words["L"]}</text>',
         "</g>",
         f'<g font-size="9" text-anchor="middle" fill="{MUTED}">',
-        '<text x="22" y="49">right</text><text x="238" y="49">left</text>',
+        f'<text x="22" y="49">{words["right"]}</text><text x="238" y="49">{words["left"]}</text>',
         "</g>",
     ]
     for key in ordered:
         x, y = _BODY_JOINTS[key]
         n = clean.get(key, 0)
         is_target = key in target_set
-        label = f"{joint_label(*key)}: {plural(n, 'bleed')}" + (", target joint" if is_target else "")
+        label = _joint_title(key, n, is_target)
         fill = _count_fill(n, scale)
         stroke = "#adb5bd" if n == 0 else "#6b0000"
         if is_target:
@@ -155,9 +169,47 @@ def body_map(counts: Mapping[Joint, int], targets: Collection[Joint] = ()) -> Ch
     out.extend(
         [
             f'<circle cx="26" cy="452" r="7" fill="none" stroke="{INK}" stroke-width="3"/>',
-            '<text x="40" y="456" font-size="10">target joint</text>',
-            '<text x="250" y="456" font-size="10" text-anchor="end">numbers: bleeds</text>',
+            f'<text x="40" y="456" font-size="10">{words["target"]}</text>',
+            f'<text x="250" y="456" font-size="10" text-anchor="end">{words["numbers"]}</text>',
             "</g></svg>",
         ]
     )
     return Chart("".join(out), alt)
+
+
+def _joint_count(joint: Joint, count: int, target: bool) -> str:
+    """A joint and its bleeds in the text alternative: "Left knee 4 (target joint)", "Right ankle 1"."""
+    if target:
+        # Translators: a joint and its number of bleeds in a list, "Left ankle 6 (target joint)".
+        return gettext("%(joint)s %(count)s (target joint)") % {"joint": joint_label(*joint), "count": count}
+    # Translators: a joint and its number of bleeds in a list, "Right knee 4".
+    return gettext("%(joint)s %(count)s") % {"joint": joint_label(*joint), "count": count}
+
+
+def _joint_title(joint: Joint, count: int, target: bool) -> str:
+    """A joint circle's title: "Left knee: 4 bleeds, target joint"."""
+    values = {"joint": joint_label(*joint), "count": count}
+    if target:
+        return (
+            ngettext("%(joint)s: %(count)s bleed, target joint", "%(joint)s: %(count)s bleeds, target joint", count)
+            % values
+        )
+    return ngettext("%(joint)s: %(count)s bleed", "%(joint)s: %(count)s bleeds", count) % values
+
+
+def _words() -> dict[str, str]:
+    """The words drawn on the body map, in the active language."""
+    return {
+        # Translators: the body map's mark of the patient's right side, one letter.
+        "R": pgettext("body map", "R"),
+        # Translators: the body map's mark of the patient's left side, one letter.
+        "L": pgettext("body map", "L"),
+        # Translators: under "R" on the body map: the patient's right side.
+        "right": pgettext("body map", "right"),
+        # Translators: under "L" on the body map: the patient's left side.
+        "left": pgettext("body map", "left"),
+        # Translators: the body map's key to the thick ring round a target joint.
+        "target": gettext("target joint"),
+        # Translators: the body map's key: the number in each joint is its count of bleeds.
+        "numbers": gettext("numbers: bleeds"),
+    }

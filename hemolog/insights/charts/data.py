@@ -1,4 +1,4 @@
-"""What the month chart draws, as plain values: no matplotlib, no Django.
+"""What the month chart draws, as plain values: no matplotlib, no database.
 
 The dashboard makes one :class:`MonthChartData` from its month rows
 (:meth:`hemolog.insights.dashboard.Dashboard.month_chart_data`); the dashboard

@@ -7,8 +7,12 @@
   module's settings (``rc_context`` is not thread-safe): pass :func:`svg` and
   :func:`png` a function that builds the figure, not a figure. A draw takes tens of
   milliseconds and the dashboard caches the result.
-* Deterministic: a fixed ``svg.hashsalt``, no date metadata, no locale. The same
-  input gives byte-identical SVG and PNG.
+* Deterministic: a fixed ``svg.hashsalt``, no date metadata, no process locale
+  (words and numbers are in the active language, :mod:`.style`). The same input
+  in the same language gives byte-identical SVG and PNG.
+* Right-to-left text: an SVG keeps its text as text, laid out by the browser; a
+  PNG draws glyphs in the order given, so its text goes through
+  :func:`hemolog.core.display.drawn` (:func:`.style.drawn`).
 * Inline-ready and small (:mod:`.svg_inline`), and accessible: the root has
   ``role="img"`` and a ``<title>`` first child holding the text alternative.
 """
@@ -26,7 +30,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 
-from .style import FONT_SIZE, INK, MUTED
+from .style import FONT_SIZE, INK, MUTED, browser_lays_out_text
 from .svg_inline import inline
 
 
@@ -96,10 +100,14 @@ _SVG_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
 def svg(build: Callable[[], Figure], *, title: str, kind: str) -> str:
     """The figure ``build`` makes, as an inline ``<svg>`` titled ``title``."""
     buffer = io.StringIO()
-    with _LOCK, matplotlib.rc_context(_RC):
-        figure = build()
-        FigureCanvasSVG(figure)
-        figure.savefig(buffer, format="svg", metadata=_SVG_METADATA)
+    laid_out_by_browser = browser_lays_out_text.set(True)
+    try:
+        with _LOCK, matplotlib.rc_context(_RC):
+            figure = build()
+            FigureCanvasSVG(figure)
+            figure.savefig(buffer, format="svg", metadata=_SVG_METADATA)
+    finally:
+        browser_lays_out_text.reset(laid_out_by_browser)
     return inline(buffer.getvalue(), title=title, css_class=f"hl-chart hl-mpl hl-{kind}")
 
 

@@ -12,11 +12,14 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
+from django.utils import formats
+from django.utils.translation import gettext, ngettext, pgettext
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedFormatter, FixedLocator, FuncFormatter, NullLocator
 
 from hemolog.clinical.dates import require_aware
+from hemolog.core import display
 
 from .drawing import Chart, message_svg, svg
 from .style import (
@@ -24,10 +27,11 @@ from .style import (
     FIG_WIDTH_IN,
     GRID,
     LEVEL_COLOUR,
-    MONTH_ABBR,
     THRESHOLD_COLOURS,
+    drawn,
     join,
-    plural,
+    month_abbreviation,
+    number,
     round_half_up,
 )
 
@@ -44,7 +48,7 @@ def _days(value: dt.datetime) -> float:
 def _local_ticks(start: dt.datetime, end: dt.datetime, tz: dt.tzinfo) -> tuple[list[float], list[str]]:
     """Tick positions at round local times in ``tz`` and their labels, at most 6.
 
-    Hours ("06:00", midnight as "3 Mar") for spans up to a day or so, local midnights
+    Hours ("06:00", midnight as "3 Mar", in the active language) for spans up to a day or so, local midnights
     (every 1, 2 or 3 days, or Mondays every 1, 2 or 4 weeks) up to 4 weeks, then
     the first of every 1, 2, 3, 6 or 12 months ("Mar", "Jan\n2026").
     """
@@ -61,10 +65,17 @@ def _local_ticks(start: dt.datetime, end: dt.datetime, tz: dt.tzinfo) -> tuple[l
         for hour in range(0, 24, min(step, 24)) if on_day else ():
             moment = _wall_time(day, hour, tz)
             if moment is not None and start <= moment <= end:
-                label = f"{moment.day} {MONTH_ABBR[moment.month]}" if hour == 0 else f"{hour:02d}:00"
-                ticks.append((_days(moment), label))
+                label = _day_and_month(moment.date()) if hour == 0 else f"{hour:02d}:00"
+                ticks.append((_days(moment), drawn(label)))
         day += dt.timedelta(days=1)
-    return [t for t, _ in ticks], [label for _, label in ticks]
+    return [t for t, _label in ticks], [label for _t, label in ticks]
+
+
+def _day_and_month(day: dt.date) -> str:
+    """ "3 Mar": a day of the month, as the active language writes it."""
+    # Translators: a Django date format for a day on the factor-level chart's time axis:
+    # j is the day of the month, M the month's short name ("3 Mar"). German might use "j. M".
+    return formats.date_format(day, pgettext("date format", "j M"))
 
 
 def _wall_time(day: dt.date, hour: int, tz: dt.tzinfo) -> dt.datetime | None:
@@ -87,19 +98,32 @@ def _local_month_ticks(start: dt.datetime, end: dt.datetime, tz: dt.tzinfo) -> t
     for i in indices:
         moment = _wall_time(dt.date(i // 12, i % 12 + 1, 1), 0, tz)
         if moment is not None and start <= moment <= end:
-            month = moment.month
-            label = MONTH_ABBR[month] if ticks and month != 1 else f"{MONTH_ABBR[month]}\n{moment.year}"
+            name = drawn(month_abbreviation(moment.date()))
+            label = name if ticks and moment.month != 1 else f"{name}\n{moment.year}"
             ticks.append((_days(moment), label))
-    return [t for t, _ in ticks], [label for _, label in ticks]
+    return [t for t, _label in ticks], [label for _t, label in ticks]
 
 
 def _level(value: float) -> str:
-    return f"{value:.1f}" if value < 10 else f"{round_half_up(value)}"
+    """A level in IU/dL: one decimal below 10 ("2.5", "2,5" in German), whole above."""
+    return number(f"{value:.1f}") if value < 10 else f"{round_half_up(value)}"
+
+
+def _iu_per_dl(value: float) -> str:
+    """ "2.5 IU/dL" (or "8.0 IU/dL")."""
+    # Translators: a factor level, "2.5 IU/dL" (IU/dL: international units per decilitre).
+    return gettext("%(level)s IU/dL") % {"level": _level(value)}
+
+
+def _threshold(value: float) -> str:
+    """A reference line's level as written in the legend and the text: "1", "0.5"."""
+    return number(f"{value:g}")
 
 
 def _local(moment: dt.datetime, tz: dt.tzinfo) -> str:
+    """ "8 Mar 2025 08:00" in ``tz``, as the active language writes a day."""
     local = moment.astimezone(tz)
-    return f"{local.day} {MONTH_ABBR[local.month]} {local.year} {local:%H:%M}"
+    return f"{display.day(local.date())} {display.clock(local.time())}"
 
 
 def _zone_name(tz: dt.tzinfo, at: dt.datetime) -> str:
@@ -134,40 +158,65 @@ def factor_level_chart(
     lines = sorted({float(t) for t in thresholds if t > 0})
 
     if not curve:
-        alt = "No factor doses to estimate a level from."
+        alt = gettext("No factor doses to estimate a level from.")
         if marks:
-            alt += f" {plural(len(marks), 'bleed')} in this period: " + "; ".join(
-                f"{label} on {_local(when, tz)}" for when, label in marks
-            )
-            alt += "."
-        return Chart(message_svg("No factor doses to estimate a level from", title=alt, kind="level"), alt)
+            described = "; ".join(_bleed_on(label, when, tz) for when, label in marks)
+            alt += " " + ngettext(
+                # Translators: %(bleeds)s lists each bleed and when it began: "Left knee on 8 Mar 2025 08:00".
+                "%(count)s bleed in this period: %(bleeds)s.",
+                "%(count)s bleeds in this period: %(bleeds)s.",
+                len(marks),
+            ) % {"count": len(marks), "bleeds": described}
+        return Chart(message_svg(gettext("No factor doses to estimate a level from"), title=alt, kind="level"), alt)
 
-    xs = np.array([_days(t) for t, _ in curve])
-    ys = np.array([v for _, v in curve])
-    bleed_x = np.array([_days(t) for t, _ in marks])
+    xs = np.array([_days(t) for t, _label in curve])
+    ys = np.array([v for _t, v in curve])
+    bleed_x = np.array([_days(t) for t, _label in marks])
     bleed_y = [float(np.interp(bx, xs, ys)) if xs[0] <= bx <= xs[-1] else None for bx in bleed_x]
 
     start = min(curve[0][0], marks[0][0]) if marks else curve[0][0]
     end = max(curve[-1][0], marks[-1][0]) if marks else curve[-1][0]
     zone = _zone_name(tz, end)
     peak_i, low_i = int(np.argmax(ys)), int(np.argmin(ys))
+    summary = gettext(
+        # Translators: the factor-level chart's text: %(start)s and %(end)s are a day and a time,
+        # %(zone)s a time zone ("America/New_York"), each %(..._level)s a level ("2.5 IU/dL")
+        # and each %(..._at)s the day and time of it.
+        "Estimated factor level from %(start)s to %(end)s (%(zone)s time): "
+        "highest %(highest_level)s (%(highest_at)s), "
+        "lowest %(lowest_level)s (%(lowest_at)s), "
+        "last %(last_level)s (%(last_at)s)."
+    )
     sentences = [
-        f"Estimated factor level from {_local(start, tz)} to {_local(end, tz)} ({zone} time): "
-        f"highest {_level(ys[peak_i])} IU/dL ({_local(curve[peak_i][0], tz)}), "
-        f"lowest {_level(ys[low_i])} IU/dL ({_local(curve[low_i][0], tz)}), "
-        f"last {_level(ys[-1])} IU/dL ({_local(curve[-1][0], tz)})."
+        summary
+        % {
+            "start": _local(start, tz),
+            "end": _local(end, tz),
+            "zone": zone,
+            "highest_level": _iu_per_dl(ys[peak_i]),
+            "highest_at": _local(curve[peak_i][0], tz),
+            "lowest_level": _iu_per_dl(ys[low_i]),
+            "lowest_at": _local(curve[low_i][0], tz),
+            "last_level": _iu_per_dl(ys[-1]),
+            "last_at": _local(curve[-1][0], tz),
+        }
     ]
     if marks:
-        described = [
-            f"{label} on {_local(when, tz)}"
-            + (f" at an estimated {_level(level)} IU/dL" if level is not None else " (no estimate at that time)")
-            for (when, label), level in zip(marks, bleed_y, strict=True)
-        ]
-        sentences.append(f"{plural(len(marks), 'bleed')}: {'; '.join(described)}.")
+        described = "; ".join(
+            _bleed_at(label, when, level, tz) for (when, label), level in zip(marks, bleed_y, strict=True)
+        )
+        sentences.append(
+            # Translators: %(bleeds)s lists each bleed, when it began and the level then.
+            ngettext("%(count)s bleed: %(bleeds)s.", "%(count)s bleeds: %(bleeds)s.", len(marks))
+            % {"count": len(marks), "bleeds": described}
+        )
     else:
-        sentences.append("No bleeds in this period.")
+        sentences.append(gettext("No bleeds in this period."))
     if lines:
-        sentences.append(f"Reference lines at {join([f'{t:g}' for t in lines])} IU/dL.")
+        sentences.append(
+            # Translators: the levels of the chart's dashed reference lines, "1, 3 and 5".
+            gettext("Reference lines at %(levels)s IU/dL.") % {"levels": join([_threshold(t) for t in lines])}
+        )
     alt = " ".join(sentences)
 
     def build() -> Figure:
@@ -177,12 +226,13 @@ def factor_level_chart(
         labels: list[str] = []
         (curve_line,) = ax.plot(xs, ys, color=LEVEL_COLOUR, linewidth=1.6)
         handles.append(curve_line)
-        labels.append("Estimated level")
+        labels.append(drawn(gettext("Estimated level")))
         for i, t in enumerate(lines):
             colour = THRESHOLD_COLOURS[min(i, len(THRESHOLD_COLOURS) - 1)]
             ax.axhline(t, color=colour, linewidth=0.9, linestyle=(0, (4, 2.5)))
             handles.append(Line2D([], [], color=colour, linewidth=0.9, linestyle=(0, (4, 2.5))))
-            labels.append(f"{t:g} IU/dL")
+            # Translators: a reference line's level in the chart's legend, "1 IU/dL".
+            labels.append(drawn(gettext("%(level)s IU/dL") % {"level": _threshold(t)}))
         if marks:
             for bx in bleed_x:
                 ax.axvline(bx, color=BLEED_COLOUR, linewidth=0.9, linestyle=":", alpha=0.8)
@@ -209,7 +259,7 @@ def factor_level_chart(
                     markeredgecolor="white",
                 )
             )
-            labels.append("Bleed")
+            labels.append(drawn(gettext("Bleed")))
         left, right = _days(start), _days(end)
         if right - left < 1 / 24:
             left, right = left - 1 / 48, right + 1 / 48
@@ -221,7 +271,8 @@ def factor_level_chart(
         ax.yaxis.set_major_locator(FixedLocator([t for t in Y_TICKS if t <= top * 1.25]))
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, pos: f"{v:g}"))
         ax.yaxis.set_minor_locator(NullLocator())
-        ax.set_ylabel("IU/dL (log scale)")
+        # Translators: the factor-level chart's y axis (IU/dL: international units per decilitre).
+        ax.set_ylabel(drawn(gettext("IU/dL (log scale)")))
         ax.grid(axis="y", color=GRID, linewidth=0.6)
         ax.set_axisbelow(True)
         tick_x, tick_labels = _local_ticks(
@@ -235,3 +286,19 @@ def factor_level_chart(
         return figure
 
     return Chart(svg(build, title=alt, kind="level"), alt)
+
+
+def _bleed_on(label: str, when: dt.datetime, tz: dt.tzinfo) -> str:
+    """ "Left knee on 8 Mar 2025 08:00"."""
+    # Translators: a bleed (its site, "Left knee") and when it began ("8 Mar 2025 08:00").
+    return gettext("%(bleed)s on %(when)s") % {"bleed": label, "when": _local(when, tz)}
+
+
+def _bleed_at(label: str, when: dt.datetime, level: float | None, tz: dt.tzinfo) -> str:
+    """ "Left knee on 8 Mar 2025 08:00 at an estimated 8.0 IU/dL"."""
+    values = {"bleed": label, "when": _local(when, tz)}
+    if level is None:
+        # Translators: a bleed (its site, "Left knee") and when it began, outside the estimated curve.
+        return gettext("%(bleed)s on %(when)s (no estimate at that time)") % values
+    # Translators: a bleed (its site, "Left knee"), when it began, and the estimated level then ("8.0 IU/dL").
+    return gettext("%(bleed)s on %(when)s at an estimated %(level)s") % {**values, "level": _iu_per_dl(level)}

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 
 import matplotlib
 import numpy as np
+from django.utils.translation import gettext, ngettext
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedFormatter, FixedLocator, FuncFormatter, MaxNLocator, NullLocator
 
@@ -32,13 +33,14 @@ from .style import (
     FIG_WIDTH_IN,
     FONT_SIZE,
     GRID,
-    MONTH_ABBR,
     MUTED,
+    bleeds_in_joints,
+    drawn,
     join,
     joint_colour,
+    month_abbreviation,
     month_name,
     percent,
-    plural,
     round_half_up,
 )
 
@@ -50,8 +52,8 @@ FEW_MONTHS = 36
 def bleeds_and_adherence_chart(data: MonthChartData) -> drawing.Chart:
     """The month chart as an inline ``<svg>`` (laid out for a 360 px phone) and its text alternative."""
     if not data.months:
-        alt = "Joint bleeds per month and prophylaxis adherence: there are no months in this period to show."
-        return drawing.Chart(drawing.message_svg("No months in this period", title=alt, kind="bleeds"), alt)
+        alt = gettext("Joint bleeds per month and prophylaxis adherence: there are no months in this period to show.")
+        return drawing.Chart(drawing.message_svg(gettext("No months in this period"), title=alt, kind="bleeds"), alt)
     alt = _month_alt(data)
     return drawing.Chart(drawing.svg(lambda: month_figure(data), title=alt, kind="bleeds"), alt)
 
@@ -66,7 +68,7 @@ def month_figure(data: MonthChartData, *, width_in: float = FIG_WIDTH_IN) -> Fig
     n = len(months)
     bars = data.bars
     targets = set(data.target_joints)
-    legend_labels = [joint_label(*joint) + (" (target joint)" if joint in targets else "") for joint, _ in bars]
+    legend_labels = [_joint_with_mark(joint, targets) for joint, _counts in bars]
     longest = max((len(s) for s in legend_labels), default=0)
     ncols = 1 if longest > 22 else 2
     rows = math.ceil(len(legend_labels) / ncols)
@@ -84,12 +86,12 @@ def month_figure(data: MonthChartData, *, width_in: float = FIG_WIDTH_IN) -> Fig
     few = n <= FEW_MONTHS
     for joint, counts in bars:
         heights = np.asarray(counts, dtype=float)
-        drawn = heights > 0
+        shown = heights > 0
         handles.append(
             ax.bar(
-                x[drawn],
-                heights[drawn],
-                bottom=bottom[drawn],
+                x[shown],
+                heights[shown],
+                bottom=bottom[shown],
                 width=0.8,
                 color=joint_colour(joint),
                 edgecolor="white",
@@ -101,7 +103,7 @@ def month_figure(data: MonthChartData, *, width_in: float = FIG_WIDTH_IN) -> Fig
     ax.set_xlim(-0.6, max(n, 1) - 0.4)
     ax.set_ylim(0, max(2.0, top) * 1.06)
     ax.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
-    ax.set_ylabel("Joint bleeds")
+    ax.set_ylabel(drawn(gettext("Joint bleeds")))
     ax.grid(axis="y", color=GRID, linewidth=0.6)
     ax.set_axisbelow(True)
     ticks, labels = _month_ticks(months)
@@ -116,7 +118,7 @@ def month_figure(data: MonthChartData, *, width_in: float = FIG_WIDTH_IN) -> Fig
         ax.text(
             0.5,
             0.5,
-            "No joint bleeds in this period",
+            drawn(gettext("No joint bleeds in this period")),
             transform=ax.transAxes,
             ha="center",
             va="center",
@@ -138,23 +140,32 @@ def month_figure(data: MonthChartData, *, width_in: float = FIG_WIDTH_IN) -> Fig
         )
         ax2.set_ylim(0, 100)
         ax2.yaxis.set_major_locator(FixedLocator([0, 50, 100]))
-        ax2.yaxis.set_major_formatter(FuncFormatter(lambda v, pos: f"{v:.0f} %"))
-        ax2.set_ylabel("Adherence")
+        ax2.yaxis.set_major_formatter(FuncFormatter(lambda v, pos: drawn(percent(v))))
+        ax2.set_ylabel(drawn(gettext("Adherence")))
         ax2.grid(axis="y", color=GRID, linewidth=0.6)
         ax2.set_axisbelow(True)
     if handles:
-        figure.legend(handles, legend_labels, loc="outside lower center", ncols=ncols)
+        figure.legend(handles, [drawn(label) for label in legend_labels], loc="outside lower center", ncols=ncols)
     if ax2 is not None:
         figure.align_ylabels([ax, ax2])
     return figure
 
 
+def _joint_with_mark(joint, targets) -> str:
+    """The joint's name, "(target joint)" after a target joint's."""
+    if joint in targets:
+        # Translators: a joint's name in a chart's legend or text, e.g. "Left ankle (target joint)".
+        return gettext("%(joint)s (target joint)") % {"joint": joint_label(*joint)}
+    return joint_label(*joint)
+
+
 def _month_ticks(months: Sequence[dt.date]) -> tuple[list[int], list[str]]:
     """Positions and labels of the labelled months: calendar-aligned, at most MAX_X_LABELS.
 
-    Labels are the short month name, with the year on a second line at the first
-    label and at each January ("Jan\\n2025", "Mar", …) — never "Jan 25", which reads
-    as a day. With a label every 12 months or more, the label is the year alone.
+    Labels are the short month name in the active language, with the year on a
+    second line at the first label and at each January ("Jan\\n2025", "Mar", …) —
+    never "Jan 25", which reads as a day. With a label every 12 months or more,
+    the label is the year alone.
     """
     if not months:
         return [], []
@@ -173,9 +184,9 @@ def _month_ticks(months: Sequence[dt.date]) -> tuple[list[int], list[str]]:
         if step >= 12 and m.month == 1:
             labels.append(str(m.year))
         elif n == 0 or m.month == 1:
-            labels.append(f"{MONTH_ABBR[m.month]}\n{m.year}")
+            labels.append(f"{drawn(month_abbreviation(m))}\n{m.year}")
         else:
-            labels.append(MONTH_ABBR[m.month])
+            labels.append(drawn(month_abbreviation(m)))
     return chosen, labels
 
 
@@ -184,39 +195,88 @@ def _month_alt(data: MonthChartData) -> str:
     months = data.months
     bars = data.bars
     targets = data.target_joints
-    period = f"{month_name(months[0])} to {month_name(months[-1])}" if len(months) > 1 else month_name(months[0])
-    total = sum(sum(counts) for _, counts in bars)
+    if len(months) > 1:
+        # Translators: a period of months, e.g. "Jan 2025 to Dec 2025".
+        period = gettext("%(first)s to %(last)s") % {"first": month_name(months[0]), "last": month_name(months[-1])}
+    else:
+        period = month_name(months[0])
+    total = sum(sum(counts) for _joint, counts in bars)
     if total == 0:
-        sentences = [f"Joint bleeds per month, {period}: No joint bleeds in this period."]
+        # Translators: %(period)s is a month ("Mar 2025") or a period of months ("Jan 2025 to Dec 2025").
+        empty = gettext("Joint bleeds per month, %(period)s: No joint bleeds in this period.")
+        sentences = [empty % {"period": period}]
     else:
         by_joint = sorted(bars, key=lambda jc: (-sum(jc[1]), body_order(jc[0])))
-        parts = [
-            f"{joint_label(*joint)} {sum(counts)}" + (" (target joint)" if joint in targets else "")
-            for joint, counts in by_joint
-        ]
-        per_month = [sum(counts[i] for _, counts in bars) for i in range(len(months))]
+        parts = [_joint_count(joint, sum(counts), targets) for joint, counts in by_joint]
+        per_month = [sum(counts[i] for _joint, counts in bars) for i in range(len(months))]
         peak = max(per_month)
         peak_months = [month_name(months[i]) for i, v in enumerate(per_month) if v == peak]
-        when = join(peak_months) if len(peak_months) <= 3 else f"{len(peak_months)} months, first {peak_months[0]}"
+        if len(peak_months) <= 3:
+            when = join(peak_months)
+        else:
+            when = ngettext(
+                # Translators: the months with the most bleeds, when there are many: "5 months, first Mar 2025".
+                "%(count)s month, first %(first)s",
+                "%(count)s months, first %(first)s",
+                len(peak_months),
+            ) % {"count": len(peak_months), "first": peak_months[0]}
         sentences = [
-            f"Joint bleeds per month, {period}: {plural(total, 'bleed')} in {plural(len(bars), 'joint')} — "
-            f"{', '.join(parts)}. At most {plural(peak, 'bleed')} in one month ({when})."
+            # Translators: %(period)s is a month or a period of months, %(bleeds_in_joints)s
+            # "11 bleeds in 3 joints", %(joints)s each joint with its bleeds: "Left ankle 6, Right knee 4".
+            gettext("Joint bleeds per month, %(period)s: %(bleeds_in_joints)s — %(joints)s.")
+            % {"period": period, "bleeds_in_joints": bleeds_in_joints(total, len(bars)), "joints": ", ".join(parts)},
+            ngettext(
+                # Translators: %(months)s names the month or months, "Mar 2025 and May 2025".
+                "At most %(count)s bleed in one month (%(months)s).",
+                "At most %(count)s bleeds in one month (%(months)s).",
+                peak,
+            )
+            % {"count": peak, "months": when},
         ]
-    with_bleeds = {joint for joint, _ in bars}
+    with_bleeds = {joint for joint, _counts in bars}
     quiet = [joint_label(*joint) for joint in targets if joint not in with_bleeds]  # targets are in body order
     if quiet:
-        sentences.append(f"No bleeds in target joint{'s' if len(quiet) > 1 else ''} {join(quiet)}.")
+        sentences.append(
+            ngettext("No bleeds in target joint %(joints)s.", "No bleeds in target joints %(joints)s.", len(quiet))
+            % {"joints": join(quiet)}
+        )
     values = [a for a in data.adherence_by_month if a is not None]
     if not values:
-        sentences.append("No prophylaxis was scheduled in this period, so there is no adherence line.")
+        sentences.append(gettext("No prophylaxis was scheduled in this period, so there is no adherence line."))
     else:
         low, high = min(values), max(values)
-        same = round_half_up(low) == round_half_up(high)
-        spread = percent(low) if same else f"{percent(low)} to {percent(high)}"
-        counted = (
-            f"all {plural(len(values), 'month')}"
-            if len(values) == len(months)
-            else f"{len(values)} of {plural(len(months), 'month')} with scheduled doses"
-        )
-        sentences.append(f"Prophylaxis adherence per month {'was' if same else 'ranged from'} {spread} ({counted}).")
+        if len(values) == len(months):
+            # Translators: adherence was counted in every month of the period: "all 12 months".
+            counted = ngettext("all %(count)s month", "all %(count)s months", len(months)) % {"count": len(months)}
+        else:
+            counted = ngettext(
+                # Translators: adherence was counted in the months with a scheduled dose:
+                # "10 of 12 months with scheduled doses".
+                "%(scheduled)s of %(count)s month with scheduled doses",
+                "%(scheduled)s of %(count)s months with scheduled doses",
+                len(months),
+            ) % {"scheduled": len(values), "count": len(months)}
+        if round_half_up(low) == round_half_up(high):
+            # Translators: %(percent)s is a percentage, "88 %"; %(months)s says which months: "all 12 months".
+            sentence = gettext("Prophylaxis adherence per month was %(percent)s (%(months)s).") % {
+                "percent": percent(low),
+                "months": counted,
+            }
+        else:
+            # Translators: %(low)s and %(high)s are percentages, "63 %"; %(months)s says which months: "all 12 months".
+            sentence = gettext("Prophylaxis adherence per month ranged from %(low)s to %(high)s (%(months)s).") % {
+                "low": percent(low),
+                "high": percent(high),
+                "months": counted,
+            }
+        sentences.append(sentence)
     return " ".join(sentences)
+
+
+def _joint_count(joint, count: int, targets) -> str:
+    """A joint and its bleeds in a text alternative: "Left ankle 6 (target joint)", "Right knee 4"."""
+    if joint in targets:
+        # Translators: a joint and its number of bleeds in a list, "Left ankle 6 (target joint)".
+        return gettext("%(joint)s %(count)s (target joint)") % {"joint": joint_label(*joint), "count": count}
+    # Translators: a joint and its number of bleeds in a list, "Right knee 4".
+    return gettext("%(joint)s %(count)s") % {"joint": joint_label(*joint), "count": count}
