@@ -51,5 +51,5 @@ def receive_lot(lot: StockLot, vials: int, *, user=None) -> StockLot:
     """Save a new lot and record the vials received into it."""
     lot.vials_on_hand = 0
     lot.save()
-    move_stock(lot, vials, StockMovement.Kind.RECEIVED, reason="Received", user=user)
+    move_stock(lot, vials, StockMovement.Kind.RECEIVED, user=user)  # the kind says it: no reason
     return lot

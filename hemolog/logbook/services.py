@@ -1,10 +1,14 @@
-"""Writes that touch the log and the stock together, each in one transaction."""
+"""Writes that touch the log and the stock together, each in one transaction.
+
+A stock line's reason is kept as written, in the language of the person whose
+change wrote it (the ledger is a record of what happened, as they saw it)."""
 
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils.translation import gettext
 
+from hemolog.core import display
 from hemolog.inventory.models import StockLot, StockMovement
 from hemolog.inventory.stock import move_stock
 
@@ -17,7 +21,7 @@ def _take(infusion: Infusion, user) -> None:
             infusion.lot,
             -infusion.vials_used,
             StockMovement.Kind.USED,
-            reason=f"Infusion of {_day(infusion)}",
+            reason=gettext("Infusion of %(when)s") % {"when": _day(infusion)},
             infusion=infusion,
             user=user,
         )
@@ -50,7 +54,7 @@ def update_infusion(infusion: Infusion, user) -> Infusion:
     stored = Infusion.objects.select_for_update().get(pk=infusion.pk)
     infusion.save()
     if (stored.lot_id, stored.vials_used) != (infusion.lot_id, infusion.vials_used):
-        _put_back(stored.lot_id, stored.vials_used, infusion, "Infusion edited", user)
+        _put_back(stored.lot_id, stored.vials_used, infusion, gettext("Infusion edited"), user)
         _take(infusion, user)
     return infusion
 
@@ -71,10 +75,12 @@ def delete_infusion(infusion: Infusion, user) -> bool:
     stored = Infusion.objects.select_for_update().filter(pk=infusion.pk).first()
     if stored is None:
         return False
-    _put_back(stored.lot_id, stored.vials_used, None, f"Infusion of {_day(stored)} deleted", user)
+    _put_back(
+        stored.lot_id, stored.vials_used, None, gettext("Infusion of %(when)s deleted") % {"when": _day(stored)}, user
+    )
     stored.delete()
     return True
 
 
 def _day(infusion: Infusion) -> str:
-    return f"{timezone.localtime(infusion.given_at):%d %b %Y %H:%M}"
+    return display.day_and_clock(infusion.given_at)
