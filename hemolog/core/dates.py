@@ -10,9 +10,11 @@ from dataclasses import dataclass
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from hemolog.clinical.dates import add_months, months_between
 
+from . import display
 from .formfields import DateInput, PlausibleDateField
 
 
@@ -20,19 +22,19 @@ from .formfields import DateInput, PlausibleDateField
 class DateRange:
     """Local days ``start`` to ``end``, both included, in the viewer's time zone.
 
-    ``name`` is how a page names a preset range ("last 12 months"); without it
-    the range is named by its dates."""
+    A preset range is named by its months ("last 12 months", in the language
+    of the page that shows it); any other by its dates."""
 
     start: dt.date
     end: dt.date
-    name: str = ""
+    months_named: int = 0  # "the last N months", named so in the active language
 
     @classmethod
     def last_months(cls, months: int, today: dt.date) -> DateRange:
         """The ``months`` calendar months ending ``today``, today included:
         12 months to 31 March 2026 start on 1 April 2025."""
         start = add_months(dt.datetime.combine(today, dt.time(), tzinfo=dt.UTC), -months).date() + dt.timedelta(1)
-        return cls(start, today, f"last {months} months")
+        return cls(start, today, months)
 
     def start_at(self, tz: dt.tzinfo) -> dt.datetime:
         return dt.datetime.combine(self.start, dt.time(), tzinfo=tz)
@@ -43,7 +45,11 @@ class DateRange:
 
     @property
     def label(self) -> str:
-        return self.name or f"{self.start:%d %b %Y} – {self.end:%d %b %Y}"
+        if self.months_named:
+            return ngettext("last %(count)s month", "last %(count)s months", self.months_named) % {
+                "count": self.months_named
+            }
+        return f"{display.day(self.start)} – {display.day(self.end)}"
 
     @property
     def iso(self) -> str:

@@ -40,6 +40,8 @@ from collections.abc import Callable, Iterator
 
 from django import forms
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from hemolog.logbook.models import BleedEpisode, BleedSeverity, Cause, Infusion, Side, Site
 from hemolog.patients.models import Patient
@@ -47,6 +49,7 @@ from hemolog.patients.models import Patient
 from .columns import restore_formula_text
 from .csv_import_infusions import infusion_plan
 from .csv_import_plan import (
+    ALREADY_LOGGED,
     ImportPlan,
     PreviewRow,
     Status,
@@ -88,7 +91,15 @@ IGNORED_COLUMNS = {BLEEDS: (), INFUSIONS: ("dose_iu_per_kg", "dose_mg_per_kg", "
 
 # Bleeds ------------------------------------------------------------------------------------
 
-BLEED_HEADINGS = ["Started", "Site", "Cause", "Severity", "Pain", "Resolved", "Notes"]
+BLEED_HEADINGS = [
+    gettext_lazy("Started"),
+    gettext_lazy("Site"),
+    gettext_lazy("Cause"),
+    gettext_lazy("Severity"),
+    gettext_lazy("Pain"),
+    gettext_lazy("Resolved"),
+    gettext_lazy("Notes"),
+]
 BLEED_FIELD_COLUMNS = {"pain": "pain_0_to_10"}
 BLEED_CHOICES = {"site": Site, "side": Side, "cause": Cause, "severity": BleedSeverity}
 
@@ -98,7 +109,7 @@ def _bleed_plan(table: CsvTable, patient: Patient) -> ImportPlan:
     logged = {(to_minute(started), site, side) for started, site, side in stored}
     seen: dict[tuple, int] = {}
     rows = [_bleed_row(line, values, patient, logged, seen) for line, values in table.rows]
-    return ImportPlan(BLEEDS, BLEED_HEADINGS, rows, table.warnings)
+    return ImportPlan(BLEEDS, [str(heading) for heading in BLEED_HEADINGS], rows, table.warnings)
 
 
 def _bleed_row(line: int, values: dict[str, str], patient: Patient, logged: set, seen: dict) -> PreviewRow:
@@ -136,9 +147,11 @@ def _bleed_row(line: int, values: dict[str, str], patient: Patient, logged: set,
         started = read_time(data["started_at"], "started_at")
         key = started and (to_minute(started), data["site"], side_at(data["site"], data["side"]))
     if key in logged:
-        return PreviewRow(line, Status.DUPLICATE, raw_cells, note="Already in the log, skipped.")
+        return PreviewRow(line, Status.DUPLICATE, raw_cells, note=str(ALREADY_LOGGED))
     if key in seen:
-        return PreviewRow(line, Status.DUPLICATE, raw_cells, note=f"Same bleed as line {seen[key]}, skipped.")
+        # Translators: a row of a CSV file repeating an earlier row (%(line)s: its line number in the file).
+        note = _("Same bleed as line %(line)s, skipped.") % {"line": seen[key]}
+        return PreviewRow(line, Status.DUPLICATE, raw_cells, note=note)
 
     form = ImportedBleedForm(data, patient=patient)
     if not form.is_valid() or own:
@@ -152,7 +165,7 @@ def _bleed_row(line: int, values: dict[str, str], patient: Patient, logged: set,
         bleed.get_cause_display(),
         bleed.get_severity_display(),
         "" if bleed.pain is None else f"{bleed.pain}/10",
-        local(bleed.resolved_at) or "ongoing",
+        local(bleed.resolved_at) or pgettext("bleed", "ongoing"),
         bleed.notes,
     ]
     return PreviewRow(line, Status.NEW, cells, entry=bleed)

@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from hemolog.clinical.records import WeightHistory
-from hemolog.core.numbers import amount
+from hemolog.core import display
 from hemolog.exports.recall import lot_note
 from hemolog.inventory.models import DoseUnit, Product, ProductKind
 from hemolog.logbook.models import BleedEpisode, GivenBy, Reason, Side, Site
@@ -20,15 +22,18 @@ from hemolog.patients.models import Patient
 
 from .columns import restore_formula_text
 from .csv_import_plan import (
+    ALREADY_LOGGED,
     ImportPlan,
     PreviewRow,
     Status,
     choice_error,
     extra_cells,
     form_errors,
+    in_column,
     local,
     read_choice,
     read_time,
+    required,
     side_at,
     to_minute,
 )
@@ -37,7 +42,16 @@ from .imported_forms import FileChoices, ImportedInfusionForm
 
 LOT_NUMBER = re.compile(r"[^\[\]\r\n]{1,50}")
 
-INFUSION_HEADINGS = ["Given", "Product", "Dose", "Reason", "Given by", "For the bleed", "Lot", "Notes"]
+INFUSION_HEADINGS = [
+    pgettext_lazy("infusion", "Given"),
+    gettext_lazy("Product"),
+    gettext_lazy("Dose"),
+    gettext_lazy("Reason"),
+    gettext_lazy("Given by"),
+    gettext_lazy("For the bleed"),
+    gettext_lazy("Lot"),
+    gettext_lazy("Notes"),
+]
 INFUSION_CHOICES = {"reason": Reason, "given_by": GivenBy}
 
 
@@ -59,26 +73,27 @@ def infusion_plan(table: CsvTable, patient: Patient) -> ImportPlan:
         by_name.setdefault(product.brand_name.strip().casefold(), []).append(product)
     bleeds = list(patient.bleeds.all())
     logged = list(patient.infusions.values_list("given_at", "product_id", "dose", "reason"))
+    prophylaxis_times = sorted(given for given, _product, _dose, reason in logged if reason == Reason.PROPHYLAXIS)
     context = _InfusionContext(
         patient=patient,
         weights=patient.weight_history(),
         choices=FileChoices(
             products={str(p.pk): p for p in products},
             bleeds={str(b.pk): b for b in bleeds},
-            prophylaxis_times=sorted(given for given, _, _, reason in logged if reason == Reason.PROPHYLAXIS),
+            prophylaxis_times=prophylaxis_times,
         ),
         products=by_name,
         bleeds={(to_minute(b.started_at), b.site, b.side): b for b in reversed(bleeds)},
-        logged={(to_minute(given), product_id, dose) for given, product_id, dose, _ in logged},
+        logged={(to_minute(given), product_id, dose) for given, product_id, dose, _reason in logged},
     )
     rows = [_infusion_row(line, values, context) for line, values in table.rows]
-    return ImportPlan(INFUSIONS, INFUSION_HEADINGS, rows, table.warnings)
+    return ImportPlan(INFUSIONS, [str(heading) for heading in INFUSION_HEADINGS], rows, table.warnings)
 
 
 def _find_product(values: dict[str, str], context: _InfusionContext, own: dict[str, str]) -> Product | None:
     name = restore_formula_text(values.get("product", ""))
     if not name:
-        own["product"] = "product: empty, but required."
+        own["product"] = required("product")
         return None
     candidates = context.products.get(name.casefold(), [])
     kind_raw = values.get("product_kind", "")
@@ -88,12 +103,19 @@ def _find_product(values: dict[str, str], context: _InfusionContext, own: dict[s
     matching = [p for p in candidates if kind is None or p.kind == kind]
     if not matching:
         if candidates:
-            own["product_kind"] = f"product_kind: {name} is {candidates[0].kind}, not {kind}."
+            # Translators: a product's name, then two kinds of product as codes (FVIII, FIX, …), kept in English.
+            problem = _("%(product)s is %(kind)s, not %(wanted)s.") % {
+                "product": name,
+                "kind": candidates[0].kind,
+                "wanted": kind,
+            }
+            own["product_kind"] = in_column("product_kind", problem)
         else:
-            own["product"] = (
-                f"product: no product called “{name}” in the catalogue or this patient's own products. "
+            problem = _(
+                "no product called “%(product)s” in the catalogue or this patient's own products. "
                 "Add it on the stock page first."
-            )
+            ) % {"product": name}
+            own["product"] = in_column("product", problem)
         return None
     return matching[0]
 
@@ -110,18 +132,21 @@ def _find_bleed(values: dict[str, str], context: _InfusionContext, own: dict[str
         own["bleed_started_at"] = error.messages[0]
         return None
     if not started or not site:
-        own["bleed_started_at"] = "bleed_started_at: a treated bleed needs bleed_started_at and bleed_site."
+        # Translators: bleed_started_at and bleed_site are column names, kept in English.
+        problem = _("a treated bleed needs bleed_started_at and bleed_site.")
+        own["bleed_started_at"] = in_column("bleed_started_at", problem)
         return None
     if side is None:
         own["bleed_side"] = choice_error("bleed_side", raw["bleed_side"], Side)
         return None
     bleed = context.bleeds.get((to_minute(started), site, side_at(site, side)))
     if bleed is None:
-        label = BleedEpisode(site=site, side=side_at(site, side)).site_label.lower()
-        own["bleed_started_at"] = (
-            f"bleed_started_at: no {label} bleed starting {local(started)} in the log. "
-            "Import the bleeds file first, or empty the bleed columns."
-        )
+        label = BleedEpisode(site=site, side=side_at(site, side)).site_label
+        # Translators: %(site)s is where the bleed is ("Left knee"), %(time)s when it started.
+        problem = _(
+            "no %(site)s bleed starting %(time)s in the log. Import the bleeds file first, or empty the bleed columns."
+        ) % {"site": label, "time": local(started)}
+        own["bleed_started_at"] = in_column("bleed_started_at", problem)
     return bleed
 
 
@@ -131,7 +156,12 @@ def _dose(values: dict[str, str], product: Product | None, own: dict[str, str]) 
     other = "dose_iu" if column == "dose_mg" else "dose_mg"
     dose = values.get(column, "")
     if product and not dose and values.get(other):
-        own[column] = f"{column}: empty, but {product.brand_name} is dosed in {product.unit}."
+        # Translators: a product's name, then its unit (IU or mg).
+        problem = _("empty, but %(product)s is dosed in %(unit)s.") % {
+            "product": product.brand_name,
+            "unit": product.unit,
+        }
+        own[column] = in_column(column, problem)
     elif not product:
         dose = dose or values.get(other, "")
     return dose, column
@@ -141,7 +171,8 @@ def _lot_and_notes(values: dict[str, str], own: dict[str, str]) -> tuple[str, st
     """The lot number, and the notes with it as ``[lot NUMBER]`` (the recall lookup finds it there)."""
     lot_number = restore_formula_text(values.get("lot_number", ""))
     if lot_number and not LOT_NUMBER.fullmatch(lot_number):
-        own["lot_number"] = "lot_number: at most 50 characters, without square brackets or line breaks."
+        problem = _("at most 50 characters, without square brackets or line breaks.")
+        own["lot_number"] = in_column("lot_number", problem)
     notes = restore_formula_text(values.get("notes", ""))
     if lot_number and "lot_number" not in own and lot_note(lot_number).casefold() not in notes.casefold():
         notes = f"{notes}\n{lot_note(lot_number)}" if notes else lot_note(lot_number)
@@ -184,9 +215,11 @@ def _infusion_row(line: int, values: dict[str, str], context: _InfusionContext) 
     ]
     key = _infusion_key(given, product, dose)
     if key in context.logged:
-        return PreviewRow(line, Status.DUPLICATE, raw_cells, note="Already in the log, skipped.")
+        return PreviewRow(line, Status.DUPLICATE, raw_cells, note=str(ALREADY_LOGGED))
     if key in context.seen:
-        return PreviewRow(line, Status.DUPLICATE, raw_cells, note=f"Same dose as line {context.seen[key]}, skipped.")
+        # Translators: a row of a CSV file repeating an earlier row (%(line)s: its line number in the file).
+        note = _("Same dose as line %(line)s, skipped.") % {"line": context.seen[key]}
+        return PreviewRow(line, Status.DUPLICATE, raw_cells, note=note)
     columns = {"dose": dose_column, "bleed": "bleed_started_at", "lot": "lot_number"}
     row = _checked(line, data, raw_cells, columns, own, context)
     if row.entry is not None:
@@ -212,14 +245,22 @@ def _checked(
     cells = [
         local(infusion.given_at),
         infusion.product.brand_name,
-        f"{amount(infusion.dose)} {infusion.product.unit}",
+        f"{display.number(infusion.dose)} {infusion.product.unit}",
         infusion.get_reason_display(),
         infusion.get_given_by_display(),
-        f"{infusion.bleed.site_label}, {local(infusion.bleed.started_at)}" if infusion.bleed else "",
+        _treated(infusion.bleed),
         raw_cells[6],  # the lot number, kept in the notes: the dose takes nothing from stock
         infusion.notes,
     ]
     return PreviewRow(line, status, cells, errors=warnings, entry=infusion)
+
+
+def _treated(bleed: BleedEpisode | None) -> str:
+    """The bleed a dose treated, as the preview shows it."""
+    if bleed is None:
+        return ""
+    # Translators: the bleed a dose treated: its site ("Left knee") and when it started.
+    return _("%(site)s, %(time)s") % {"site": bleed.site_label, "time": local(bleed.started_at)}
 
 
 def _infusion_key(given: dt.datetime | None, product: Product | None, dose: str) -> tuple | None:

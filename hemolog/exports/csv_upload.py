@@ -24,6 +24,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
 from .columns import BLEED_COLUMNS, INFUSION_COLUMNS
 
 MAX_BYTES = 2 * 1024 * 1024  # ten years of daily doses is about 600 kB
@@ -45,11 +49,28 @@ REQUIRED_COLUMNS = {
 DOSE_COLUMNS = ("dose_iu", "dose_mg")  # an infusions file needs at least one of them
 
 SIGNATURES = (
-    (b"PK\x03\x04", "This is a spreadsheet workbook or a ZIP file, not a CSV file. "),
-    (b"\xd0\xcf\x11\xe0", "This is an old Excel workbook (.xls), not a CSV file. "),
-    (b"%PDF", "This is a PDF, not a CSV file. "),
+    (b"PK\x03\x04", gettext_lazy("This is a spreadsheet workbook or a ZIP file, not a CSV file.")),
+    (b"\xd0\xcf\x11\xe0", gettext_lazy("This is an old Excel workbook (.xls), not a CSV file.")),
+    (b"%PDF", gettext_lazy("This is a PDF, not a CSV file.")),
 )
-SAVE_AS_CSV = 'In your spreadsheet, use "Save as" and choose "CSV UTF-8".'
+# Translators: "Save as" and "CSV UTF-8" are what spreadsheets (Excel, LibreOffice) call the command and the
+# file type: use the words of the spreadsheets in your language.
+SAVE_AS_CSV = gettext_lazy('In your spreadsheet, use "Save as" and choose "CSV UTF-8".')
+
+
+def _with_advice(problem: str) -> str:
+    """A problem with the file, then how to save it as CSV."""
+    # Translators: a problem with an uploaded file, then the advice on saving it as CSV (two sentences).
+    return _("%(problem)s %(advice)s") % {"problem": problem, "advice": SAVE_AS_CSV}
+
+
+def _count(n: int) -> str:
+    """A count of rows, columns or characters as the language groups its digits ("10,000", "10.000")."""
+    return formats.number_format(n, force_grouping=True)
+
+
+def _megabytes(size: float) -> str:
+    return formats.number_format(round(size / (1024 * 1024), 1), decimal_pos=1)
 
 
 class FileProblem(Exception):
@@ -68,17 +89,17 @@ class CsvTable:
 def decode(data: bytes) -> tuple[str, str, list[str]]:
     """The file's text, the encoding it was read with, and warnings."""
     if not data.strip():
-        raise FileProblem("The file is empty.")
+        raise FileProblem(_("The file is empty."))
     for signature, message in SIGNATURES:
         if data.startswith(signature):
-            raise FileProblem(message + SAVE_AS_CSV)
+            raise FileProblem(_with_advice(message))
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return _text_only(data.decode("utf-16")), "UTF-16", []
         except UnicodeDecodeError:
-            raise FileProblem("The file says it is UTF-16 but is not. " + SAVE_AS_CSV) from None
+            raise FileProblem(_with_advice(_("The file says it is UTF-16 but is not."))) from None
     if b"\x00" in data:
-        raise FileProblem("This is not a text file (it holds binary data). " + SAVE_AS_CSV)
+        raise FileProblem(_with_advice(NOT_TEXT))
     try:
         return _text_only(data.decode("utf-8-sig")), "UTF-8", []
     except UnicodeDecodeError:
@@ -87,20 +108,22 @@ def decode(data: bytes) -> tuple[str, str, list[str]]:
         text, encoding = data.decode("cp1252"), "Windows-1252"
     except UnicodeDecodeError:  # five byte values cp1252 leaves undefined
         text, encoding = data.decode("latin-1"), "Latin-1"
-    warning = (
-        f"The file is not UTF-8; it was read as {encoding} (Western European). If accented letters look "
-        f"wrong below, cancel and save the file as CSV UTF-8."
-    )
+    # Translators: %(encoding)s is the name of a character encoding: "Windows-1252" or "Latin-1".
+    warning = _(
+        "The file is not UTF-8; it was read as %(encoding)s (Western European). If accented letters look "
+        "wrong below, cancel and save the file as CSV UTF-8."
+    ) % {"encoding": encoding}
     return _text_only(text), encoding, [warning]
 
 
+NOT_TEXT = gettext_lazy("This is not a text file (it holds binary data).")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _text_only(text: str) -> str:
     """Refuse binary junk that happens to decode: text files hold hardly any control characters."""
     if "\x00" in text or len(CONTROL.findall(text[:100_000])) > max(2, len(text[:100_000]) // 200):
-        raise FileProblem("This is not a text file (it holds binary data). " + SAVE_AS_CSV)
+        raise FileProblem(_with_advice(NOT_TEXT))
     return text
 
 
@@ -124,10 +147,10 @@ def detect_kind(header: list[str]) -> str | None:
 
 
 def too_big(size: int) -> str:
-    return (
-        f"The file is {size / (1024 * 1024):.1f} MB; the limit is {MAX_BYTES // (1024 * 1024)} MB. "
+    return _(
+        "The file is %(size)s MB; the limit is %(limit)s MB. "
         "Split it into smaller files (by year, for example) and import them one after the other."
-    )
+    ) % {"size": _megabytes(size), "limit": MAX_BYTES // (1024 * 1024)}
 
 
 def read_table(data: bytes, kind: str | None = None) -> CsvTable:
@@ -141,13 +164,18 @@ def read_table(data: bytes, kind: str | None = None) -> CsvTable:
         names = next(reader, [])
         if len(names) > MAX_COLUMNS:  # refused before any work per column
             raise FileProblem(
-                f"The first line names {len(names):,} columns; a Hemolog file has at most {MAX_COLUMNS}. "
-                "Is this the file you meant?"
+                _(
+                    "The first line names %(count)s columns; a Hemolog file has at most %(limit)s. "
+                    "Is this the file you meant?"
+                )
+                % {"count": _count(len(names)), "limit": MAX_COLUMNS}
             )
         header = [_column_name(name) for name in names]
         table = _rows(reader, header, kind)
     except csv.Error as error:
-        raise FileProblem(f"Line {reader.line_num} can't be read as CSV ({error}).") from None
+        # Translators: %(error)s is the CSV reader's own description of the problem, in English.
+        problem = _("Line %(line)s can't be read as CSV (%(error)s).") % {"line": reader.line_num, "error": error}
+        raise FileProblem(problem) from None
     table.encoding = encoding
     table.warnings = warnings + table.warnings
     return table
@@ -155,37 +183,65 @@ def read_table(data: bytes, kind: str | None = None) -> CsvTable:
 
 def _names(names: list[str]) -> str:
     shown = ", ".join(names[:SHOWN_NAMES])
-    return shown if len(names) <= SHOWN_NAMES else f"{shown} and {len(names) - SHOWN_NAMES:,} more"
+    if len(names) <= SHOWN_NAMES:
+        return shown
+    more = len(names) - SHOWN_NAMES
+    # Translators: the first ten column names of a file, then how many more there are.
+    return ngettext("%(names)s and %(count)s more", "%(names)s and %(count)s more", more) % {
+        "names": shown,
+        "count": _count(more),
+    }
 
 
 def _rows(reader, header: list[str], chosen: str | None) -> CsvTable:
     if not any(header):
-        raise FileProblem("The first line of the file is empty: it must hold the column names.")
+        raise FileProblem(_("The first line of the file is empty: it must hold the column names."))
     detected = detect_kind(header)
     if detected is None:
         raise FileProblem(
-            "The first line holds no column Hemolog knows. A bleeds file starts with "
-            f"{', '.join(BLEED_COLUMNS[:3])}…; an infusions file with {', '.join(INFUSION_COLUMNS[:3])}…"
+            # Translators: %(bleeds)s and %(infusions)s are the first column names of each file, kept in English.
+            _(
+                "The first line holds no column Hemolog knows. A bleeds file starts with "
+                "%(bleeds)s…; an infusions file with %(infusions)s…"
+            )
+            % {"bleeds": ", ".join(BLEED_COLUMNS[:3]), "infusions": ", ".join(INFUSION_COLUMNS[:3])}
         )
     if chosen and chosen != detected:
-        first = "started_at" if detected == BLEEDS else "given_at"
-        raise FileProblem(
-            f"This is a file of {detected} (its first line names {first}), but you chose {chosen}. "
-            f"Choose {detected}, or another file."
-        )
+        if detected == BLEEDS:
+            # Translators: started_at is a column name, kept in English.
+            wrong = _(
+                "This is a file of bleeds (its first line names started_at), but you chose infusions. "
+                "Choose bleeds, or another file."
+            )
+        else:
+            # Translators: given_at is a column name, kept in English.
+            wrong = _(
+                "This is a file of infusions (its first line names given_at), but you chose bleeds. "
+                "Choose infusions, or another file."
+            )
+        raise FileProblem(wrong)
     kind = detected
     repeated = sorted(name for name, times in Counter(header).items() if name and times > 1)
     if repeated:
-        raise FileProblem(f"These columns appear twice: {_names(repeated)}.")
+        # Translators: %(names)s lists column names, kept in English.
+        raise FileProblem(_("These columns appear twice: %(names)s.") % {"names": _names(repeated)})
     missing = [name for name in REQUIRED_COLUMNS[kind] if name not in header]
     if kind == INFUSIONS and not any(name in header for name in DOSE_COLUMNS):
-        missing.append(" or ".join(DOSE_COLUMNS))
+        # Translators: two column names, kept in English, of which a file needs one.
+        missing.append(_("%(first)s or %(second)s") % {"first": DOSE_COLUMNS[0], "second": DOSE_COLUMNS[1]})
     if missing:
-        raise FileProblem(f"The {kind} file lacks these columns: {', '.join(missing)}.")
+        if kind == BLEEDS:
+            # Translators: %(names)s lists column names, kept in English.
+            lacking = _("The bleeds file lacks these columns: %(names)s.")
+        else:
+            # Translators: %(names)s lists column names, kept in English.
+            lacking = _("The infusions file lacks these columns: %(names)s.")
+        raise FileProblem(lacking % {"names": ", ".join(missing)})
     warnings = []
     unknown = [name for name in header if name and name not in COLUMNS[kind]]
     if unknown:
-        warnings.append(f"These columns are not Hemolog's and are ignored: {_names(unknown)}.")
+        # Translators: %(names)s lists the file's column names that Hemolog does not read.
+        warnings.append(_("These columns are not Hemolog's and are ignored: %(names)s.") % {"names": _names(unknown)})
 
     rows: list[tuple[int, dict[str, str]]] = []
     line = reader.line_num + 1
@@ -193,16 +249,30 @@ def _rows(reader, header: list[str], chosen: str | None) -> CsvTable:
         if any(cell.strip() for cell in cells):
             if len(rows) == MAX_ROWS:
                 raise FileProblem(
-                    f"The file has more than {MAX_ROWS:,} rows. Split it (by year, for example) and import "
-                    "the files one after the other."
+                    _(
+                        "The file has more than %(limit)s rows. Split it (by year, for example) and import "
+                        "the files one after the other."
+                    )
+                    % {"limit": _count(MAX_ROWS)}
                 )
             if any(len(cell) > MAX_CELL_CHARS for cell in cells):
-                raise FileProblem(f"Line {line} holds a value of more than {MAX_CELL_CHARS:,} characters.")
+                raise FileProblem(
+                    _("Line %(line)s holds a value of more than %(limit)s characters.")
+                    % {"line": line, "limit": _count(MAX_CELL_CHARS)}
+                )
             values = {name: cell.strip() for name, cell in zip(header, cells, strict=False) if name}
             if len(cells) > len(header) and any(cell.strip() for cell in cells[len(header) :]):
-                values["__extra__"] = f"{len(cells)} values, but the first line names {len(header)} columns"
+                values["__extra__"] = _too_many_values(len(cells), len(header))
             rows.append((line, values))
         line = reader.line_num + 1
     if not rows:
-        raise FileProblem("The file has the column names but no rows to import.")
+        raise FileProblem(_("The file has the column names but no rows to import."))
     return CsvTable(kind=kind, header=header, rows=rows, encoding="", warnings=warnings)
+
+
+def _too_many_values(values: int, columns: int) -> str:
+    """Why a line holds more cells than the header names, as a sentence."""
+    return _("This line has %(values)s values, but the first line names %(columns)s columns.") % {
+        "values": values,
+        "columns": columns,
+    }

@@ -47,7 +47,7 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import ngettext
 from fhir.resources.R4B.annotation import Annotation
 from fhir.resources.R4B.bundle import Bundle, BundleEntry
@@ -292,18 +292,23 @@ class _Builder:
 def patient_bundle(patient: Patient, period: DateRange, tz: dt.tzinfo, *, now: dt.datetime | None = None) -> Bundle:
     """The bundle of the bleeds and infusions of ``period`` (local days in ``tz``).
     A bleed from before the period that an infusion in it treated is included
-    too, so that the infusion's reasonReference resolves."""
+    too, so that the infusion's reasonReference resolves.
+
+    Its texts (a site's label, a reason, "2 vials of 500 IU.") are in English
+    whatever the language of the page: the bundle is for a record system, which
+    files one language."""
     builder = _Builder(patient, tz)
     start, end = period.start_at(tz), period.end_at(tz)
-    for bleed in patient.bleeds.in_period(start, end).order_by("started_at", "pk"):
-        builder.add_bleed(bleed)
-    infusions = (
-        patient.infusions.in_period(start, end)
-        .select_related("product", "lot__product", "bleed")
-        .order_by("given_at", "pk")
-    )
-    for infusion in infusions:
-        builder.add_infusion(infusion)
+    with translation.override("en"):
+        for bleed in patient.bleeds.in_period(start, end).order_by("started_at", "pk"):
+            builder.add_bleed(bleed)
+        infusions = (
+            patient.infusions.in_period(start, end)
+            .select_related("product", "lot__product", "bleed")
+            .order_by("given_at", "pk")
+        )
+        for infusion in infusions:
+            builder.add_infusion(infusion)
     return builder.bundle(now or timezone.now())
 
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hemolog.core.dates import DateRange, DateRangeForm
 from hemolog.core.formfields import EARLIEST_DAY
@@ -14,12 +17,13 @@ DEFAULT_MONTHS = 12
 MAX_ARCHIVE_BYTES = 20 * 1024 * 1024  # ten years of log for a dozen patients is about 10 MB
 
 FORMAT_CHOICES = [
-    ("bleeds_csv", "Bleeds (CSV)"),
-    ("infusions_csv", "Infusions (CSV)"),
-    ("stock_csv", "Stock movements (CSV)"),
-    ("csv_zip", "All three CSV files (ZIP)"),
-    ("pdf", "Clinic report (PDF)"),
-    ("fhir", "HL7 FHIR R4 Bundle (JSON)"),
+    ("bleeds_csv", gettext_lazy("Bleeds (CSV)")),
+    ("infusions_csv", gettext_lazy("Infusions (CSV)")),
+    ("stock_csv", gettext_lazy("Stock movements (CSV)")),
+    ("csv_zip", gettext_lazy("All three CSV files (ZIP)")),
+    ("pdf", gettext_lazy("Clinic report (PDF)")),
+    # Translators: HL7 FHIR R4 is the name of a health-record standard and its version: keep it.
+    ("fhir", gettext_lazy("HL7 FHIR R4 Bundle (JSON)")),
 ]
 
 
@@ -27,18 +31,20 @@ class ExportForm(DateRangeForm):
     """A date range (both days included) and, on the export page, a format.
     Empty dates mean the last 12 months up to today."""
 
-    format = forms.ChoiceField(choices=FORMAT_CHOICES, widget=forms.RadioSelect, label="Format", required=False)
+    format = forms.ChoiceField(
+        choices=FORMAT_CHOICES, widget=forms.RadioSelect, label=gettext_lazy("Format"), required=False
+    )
 
     def __init__(self, *args, today: dt.date | None = None, require_format: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
         default = DateRange.last_months(DEFAULT_MONTHS, self.today)
-        self.fields["start"].initial, self.fields["start"].help_text = default.start, "First day."
-        self.fields["end"].initial, self.fields["end"].help_text = default.end, "Last day, included."
+        self.fields["start"].initial, self.fields["start"].help_text = default.start, _("First day.")
+        self.fields["end"].initial, self.fields["end"].help_text = default.end, _("Last day, included.")
         self.fields["format"].initial = "pdf"
         self.fields["format"].required = require_format
         if require_format:
-            self.fields["format"].error_messages["required"] = "Choose what to download."
+            self.fields["format"].error_messages["required"] = _("Choose what to download.")
 
     def fill_missing_days(self, data: dict) -> None:
         # A missing day: 12 months ending on the last day, or up to today.
@@ -51,10 +57,14 @@ class ExportForm(DateRangeForm):
             data["end"] = self.today  # nothing is logged after today (a report to 2099 took 5-8 s)
 
 
+def _archive_help() -> str:
+    return _("A Hemolog archive, at most %(size)s MB.") % {"size": MAX_ARCHIVE_BYTES // (1024 * 1024)}
+
+
 class ArchiveUploadForm(forms.Form):
     archive = forms.FileField(
-        label="Archive file (.json)",
-        help_text=f"A Hemolog archive, at most {MAX_ARCHIVE_BYTES // (1024 * 1024)} MB.",
+        label=gettext_lazy("Archive file (.json)"),
+        help_text=lazy(_archive_help, str)(),
         widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
     )
 
@@ -62,8 +72,11 @@ class ArchiveUploadForm(forms.Form):
         upload = self.cleaned_data["archive"]
         if upload.size > MAX_ARCHIVE_BYTES:
             raise forms.ValidationError(
-                f"The file is {upload.size / (1024 * 1024):.1f} MB: an archive can be at most "
-                f"{MAX_ARCHIVE_BYTES // (1024 * 1024)} MB.",
+                _("The file is %(size)s MB: an archive can be at most %(limit)s MB."),
                 code="too_big",
+                params={
+                    "size": formats.number_format(round(upload.size / (1024 * 1024), 1), decimal_pos=1),
+                    "limit": MAX_ARCHIVE_BYTES // (1024 * 1024),
+                },
             )
         return upload

@@ -4,8 +4,9 @@ Checking thousands of rows takes seconds, so neither happens in a request:
 
 - **the check** (``csv_check``) reads the waiting file and checks every row
   against the log; its plan is kept in the ``jobs`` cache under the file's
-  token, the log's data version and the time zone it is shown in (any change
-  to the log moves the version on), where the preview's pages read it;
+  token, the log's data version and the time zone and language it is shown
+  in (any change to the log moves the version on), where the preview's pages
+  read it;
 - **the import** (``csv_import``) checks again under the log's lock and saves
   only if the outcome is the one its preview showed (else the person is sent
   back to a new preview), in the job's one transaction.
@@ -20,7 +21,7 @@ import logging
 from django.core.cache import caches
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -42,7 +43,8 @@ PLAN_SECONDS = 30 * 60
 
 def plan_key(patient: Patient, pending: PendingImport) -> str:
     zone = timezone.get_current_timezone_name()  # the preview shows times in it
-    return f"hemolog:csv-import:{pending.token}:{patient.data_version}:{zone}"
+    language = translation.get_language()  # and its headings, notes and errors in the language
+    return f"hemolog:csv-import:{pending.token}:{patient.data_version}:{zone}:{language}"
 
 
 def checked_plan(patient: Patient, pending: PendingImport) -> ImportPlan | None:

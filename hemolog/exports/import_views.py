@@ -18,7 +18,10 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import formats
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from hemolog.background.jobs import TooManyJobs, start_job, too_many_jobs
@@ -31,26 +34,37 @@ from .csv_upload import BLEEDS, INFUSIONS, MAX_BYTES, MAX_ROWS, REQUIRED_COLUMNS
 from .models import PendingImport
 
 PREVIEW_PAGE_SIZE = 100
+# The preview's tabs: which rows each shows.
 SHOW_CHOICES = {
-    "all": "All rows",
-    Status.NEW: "To import",
-    Status.CONFIRM: "To confirm",
-    Status.ERROR: "Errors",
-    Status.DUPLICATE: "Already in the log",
+    "all": gettext_lazy("All rows"),
+    Status.NEW: gettext_lazy("To import"),
+    Status.CONFIRM: gettext_lazy("To confirm"),
+    Status.ERROR: gettext_lazy("Errors"),
+    Status.DUPLICATE: gettext_lazy("Already in the log"),
 }
+
+
+def _upload_help() -> str:
+    return _("A Hemolog CSV export, or a file with the same columns; at most %(size)s MB and %(rows)s rows.") % {
+        "size": MAX_BYTES // (1024 * 1024),
+        "rows": formats.number_format(MAX_ROWS, force_grouping=True),
+    }
 
 
 class CsvUploadForm(forms.Form):
     file = forms.FileField(
-        label="CSV file",
-        error_messages={"required": "Choose a CSV file.", "empty": "The file is empty."},
-        help_text=f"A Hemolog CSV export, or a file with the same columns; at most {MAX_BYTES // (1024 * 1024)} MB "
-        f"and {MAX_ROWS:,} rows.",
+        label=gettext_lazy("CSV file"),
+        error_messages={"required": gettext_lazy("Choose a CSV file."), "empty": gettext_lazy("The file is empty.")},
+        help_text=lazy(_upload_help, str)(),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,text/csv,text/plain"}),
     )
     kind = forms.ChoiceField(
-        label="The file holds",
-        choices=[("", "Find out from its first line"), (BLEEDS, "Bleeds"), (INFUSIONS, "Infusions")],
+        label=gettext_lazy("The file holds"),
+        choices=[
+            ("", gettext_lazy("Find out from its first line")),
+            (BLEEDS, gettext_lazy("Bleeds")),
+            (INFUSIONS, gettext_lazy("Infusions")),
+        ],
         required=False,
         widget=forms.RadioSelect,
         initial="",
@@ -138,7 +152,7 @@ def import_preview(request: HttpRequest, patient_id: int) -> HttpResponse:
             "tabs": [(key, label, counts.get(key, len(plan.rows))) for key, label in SHOW_CHOICES.items()],
             "counts": counts,
             "importable": counts[Status.NEW] + counts[Status.CONFIRM],
-            "noun": "bleed" if plan.kind == BLEEDS else "infusion",
+            "bleeds": plan.kind == BLEEDS,
         },
     )
 

@@ -21,6 +21,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.models import construct_instance
+from django.utils.translation import gettext as _
 
 from hemolog.clinical.records import WeightHistory
 from hemolog.inventory.models import Product, StockLot
@@ -41,7 +42,7 @@ class Preloaded(forms.Field):
         if value in self.empty_values:
             return None
         if value not in self.objects:
-            raise forms.ValidationError("Not found.", code="invalid_choice")
+            raise forms.ValidationError(_("Not found."), code="invalid_choice")
         return self.objects[value]
 
 

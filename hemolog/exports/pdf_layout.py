@@ -15,6 +15,8 @@ from functools import cache
 from pathlib import Path
 
 import matplotlib
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4, landscape
@@ -24,6 +26,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Frame, Paragraph, Table, TableStyle
+
+from hemolog.core import display
 
 PORTRAIT = A4
 LANDSCAPE = landscape(A4)  # the logs: wide enough for every column and the notes
@@ -68,16 +72,39 @@ def esc(value: object) -> str:
     return html.escape(str(value), quote=False)
 
 
-def local(value: dt.datetime | None, tz: dt.tzinfo, fmt: str = "%d %b %Y %H:%M") -> str:
-    return value.astimezone(tz).strftime(fmt) if value else ""
+def text(value: object) -> str:
+    """Plain text for a Paragraph: as it is drawn (:func:`hemolog.core.display.drawn`), then escaped."""
+    return esc(display.drawn(str(value)))
+
+
+def bold(value: object) -> str:
+    return f"<b>{text(value)}</b>"
+
+
+def local(value: dt.datetime | None, tz: dt.tzinfo) -> str:
+    """A moment as a day and a time in ``tz``, in the language's format ("3 Dec 2026 14:05")."""
+    if not value:
+        return ""
+    with timezone.override(tz):
+        return display.day_and_clock(value)
+
+
+def local_day(value: dt.datetime | None, tz: dt.tzinfo) -> str:
+    """The day of a moment in ``tz``, in the language's format ("3 Dec 2026")."""
+    if not value:
+        return ""
+    with timezone.override(tz):
+        return display.day(value)
 
 
 def rate(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f}"
+    """A rate to one decimal place, with the language's decimal separator ("4.1", "4,1")."""
+    return "–" if value is None else formats.number_format(round(value, 1), decimal_pos=1)
 
 
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+def whole(value: float) -> str:
+    """A figure rounded to a whole number, in the language's format."""
+    return formats.number_format(round(value), decimal_pos=0)
 
 
 class NumberedCanvas(canvas.Canvas):
@@ -97,7 +124,8 @@ class NumberedCanvas(canvas.Canvas):
             self.__dict__.update(state)
             self.setFont(FONT, 7.5)
             self.setFillColor(MUTED)
-            self.drawRightString(self._pagesize[0] - MARGIN, MARGIN - 0.9 * cm, f"Page {number} of {total}")
+            page = _("Page %(number)s of %(total)s") % {"number": number, "total": total}
+            self.drawRightString(self._pagesize[0] - MARGIN, MARGIN - 0.9 * cm, display.drawn(page))
             super().showPage()
         super().save()
 
@@ -113,23 +141,26 @@ def page_furniture(title: str, footer: str):
         top = height - MARGIN + 0.5 * cm
         pdf.setFont(FONT_BOLD, 8)
         pdf.setFillColor(BRAND)
-        pdf.drawString(MARGIN, top + 0.15 * cm, "Hemolog")
+        pdf.drawString(MARGIN, top + 0.15 * cm, display.drawn("Hemolog"))
         pdf.setFont(FONT, 8)
         pdf.setFillColor(INK)
-        pdf.drawRightString(width - MARGIN, top + 0.15 * cm, title)
+        pdf.drawRightString(width - MARGIN, top + 0.15 * cm, display.drawn(title))
         pdf.line(MARGIN, top, width - MARGIN, top)
         bottom = MARGIN - 0.55 * cm
         pdf.line(MARGIN, bottom, width - MARGIN, bottom)
         pdf.setFont(FONT, 7.5)
         pdf.setFillColor(MUTED)
-        pdf.drawString(MARGIN, MARGIN - 0.9 * cm, footer)
+        pdf.drawString(MARGIN, MARGIN - 0.9 * cm, display.drawn(footer))
         pdf.restoreState()
 
     return draw
 
 
 def table(rows: Sequence[Sequence], widths: Sequence[float], *, header: bool = True) -> Table:
-    result = Table(list(rows), colWidths=list(widths), repeatRows=1 if header else 0)
+    """A table of Paragraphs and plain text; plain text is passed through
+    :func:`hemolog.core.display.drawn` here."""
+    rows = [[display.drawn(value) if isinstance(value, str) else value for value in row] for row in rows]
+    result = Table(rows, colWidths=list(widths), repeatRows=1 if header else 0)
     style = [
         ("FONTNAME", (0, 0), (-1, -1), FONT),
         ("FONTSIZE", (0, 0), (-1, -1), 7.5),
@@ -157,7 +188,7 @@ def cell(value: str, fits: int = 0):
     """Plain text when it fits its column (fast), else a Paragraph that wraps."""
     if not value:
         return ""
-    return value if len(value) <= fits else Paragraph(esc(value), styles()["cell"])
+    return value if len(value) <= fits else Paragraph(text(value), styles()["cell"])
 
 
 def frame(size: tuple[float, float]) -> Frame:

@@ -17,6 +17,8 @@ import datetime as dt
 import io
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 from reportlab.lib.units import cm
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -30,8 +32,8 @@ from reportlab.platypus import (
     Table,
 )
 
+from hemolog.core import display
 from hemolog.core.dates import DateRange
-from hemolog.core.numbers import amount
 from hemolog.insights.dashboard import Dashboard, build_dashboard
 from hemolog.insights.joints import joint_label
 from hemolog.logbook.models import Regimen
@@ -43,14 +45,16 @@ from .pdf_layout import (
     MARGIN,
     PORTRAIT,
     NumberedCanvas,
-    esc,
+    bold,
     frame,
     local,
+    local_day,
     page_furniture,
-    plural,
     rate,
     styles,
     table,
+    text,
+    whole,
 )
 from .pdf_logs import bleed_log, infusion_log
 
@@ -65,34 +69,59 @@ def _summary_rows(patient: Patient, period: DateRange, tz: dt.tzinfo, regimens: 
             - patient.date_of_birth.year
             - ((end.month, end.day) < (patient.date_of_birth.month, patient.date_of_birth.day))
         )
-        born = f"{patient.date_of_birth:%d %b %Y} (age {years} at the end of the range)"
+        born = _("%(day)s (age %(years)s at the end of the range)") % {
+            "day": display.day(patient.date_of_birth),
+            "years": years,
+        }
     severity = patient.get_severity_display()
     if patient.baseline_factor_level is not None:
-        severity += f", baseline {amount(patient.baseline_factor_level)} IU/dL"
+        # Translators: the hemophilia's severity, then the baseline factor level ("Severe, baseline 0.5 IU/dL").
+        severity = _("%(severity)s, baseline %(level)s IU/dL") % {
+            "severity": severity,
+            "level": display.number(patient.baseline_factor_level),
+        }
     weight = patient.weights.filter(measured_on__lte=period.end).order_by("-measured_on").first()
-    weight_text = f"{amount(weight.weight_kg)} kg, measured {weight.measured_on:%d %b %Y}" if weight else "not recorded"
-    regimen_lines = [
-        f"{esc(r)}: {r.start_date:%d %b %Y} – {r.end_date.strftime('%d %b %Y') if r.end_date else 'ongoing'}"
-        for r in regimens
-    ] or ["none in this period"]
+    if weight:
+        weight_text = _("%(weight)s kg, measured %(day)s") % {
+            "weight": display.number(weight.weight_kg),
+            "day": display.day(weight.measured_on),
+        }
+    else:
+        weight_text = _("not recorded")
+    regimen_lines = [text(_regimen_line(r)) for r in regimens] or [text(_("none in this period"))]
     rows = [
-        ("Date of birth", esc(born or "not recorded")),
-        ("Hemophilia", esc(patient.get_hemophilia_type_display())),
-        ("Severity", esc(severity)),
-        ("Inhibitor", esc(patient.get_inhibitor_status_display())),
-        ("Weight", esc(weight_text)),
-        ("Regimen", "<br/>".join(regimen_lines)),
+        (_("Date of birth"), text(born or _("not recorded"))),
+        (_("Hemophilia"), text(patient.get_hemophilia_type_display())),
+        (_("Severity"), text(severity)),
+        (_("Inhibitor"), text(patient.get_inhibitor_status_display())),
+        (_("Weight"), text(weight_text)),
+        (_("Regimen"), "<br/>".join(regimen_lines)),
     ]
     if patient.treatment_centre:
-        rows.append(("Treatment centre", esc(patient.treatment_centre)))
+        rows.append((_("Treatment centre"), text(patient.treatment_centre)))
     if patient.half_life_hours or patient.recovery:
         own = []
         if patient.half_life_hours:
-            own.append(f"half-life {amount(patient.half_life_hours)} h")
+            # Translators: the patient's own factor half-life in hours ("h").
+            own.append(_("half-life %(hours)s h") % {"hours": display.number(patient.half_life_hours)})
         if patient.recovery:
-            own.append(f"recovery {amount(patient.recovery)} IU/dL per IU/kg")
-        rows.append(("Own PK", esc(", ".join(own))))
-    return [[Paragraph(label, s["label"]), Paragraph(value, s["body"])] for label, value in rows]
+            # Translators: the patient's own incremental recovery: IU/dL of factor level per IU/kg given.
+            own.append(_("recovery %(recovery)s IU/dL per IU/kg") % {"recovery": display.number(patient.recovery)})
+        # Translators: "PK" is pharmacokinetics: the patient's own half-life and recovery.
+        rows.append((_("Own PK"), text(", ".join(own))))
+    return [[Paragraph(text(label), s["label"]), Paragraph(value, s["body"])] for label, value in rows]
+
+
+def _regimen_line(regimen: Regimen) -> str:
+    if regimen.end_date:
+        # Translators: a regimen ("Advate 1000 IU, weekly") and the days it ran: its first day – its last day.
+        return _("%(regimen)s: %(start)s – %(end)s") % {
+            "regimen": regimen,
+            "start": display.day(regimen.start_date),
+            "end": display.day(regimen.end_date),
+        }
+    # Translators: a regimen ("Advate 1000 IU, weekly") and its first day; it has no end date yet.
+    return _("%(regimen)s: %(start)s – ongoing") % {"regimen": regimen, "start": display.day(regimen.start_date)}
 
 
 def _figure_rows(board: Dashboard, tz: dt.tzinfo) -> list[list]:
@@ -100,43 +129,120 @@ def _figure_rows(board: Dashboard, tz: dt.tzinfo) -> list[list]:
     r = board.rates
 
     def day(value: dt.datetime | None) -> str:
-        return local(value, tz, "%d %b %Y")
+        return local_day(value, tz)
 
     rows = [
-        ("ABR (all bleeds)", f"<b>{rate(r.abr)}</b> — {plural(r.bleeds, 'bleed')}; treated ABR {rate(r.treated_abr)}"),
-        ("AJBR (joint bleeds)", f"<b>{rate(r.ajbr)}</b> — {plural(r.joint_bleeds, 'joint bleed')}"),
-        ("Spontaneous ABR", f"<b>{rate(r.spontaneous_abr)}</b> — {r.spontaneous_bleeds} spontaneous"),
         (
-            "Observed",
-            f"{r.observed_days:.0f} days, {day(r.observed_from)} – {day(r.observed_to)}"
-            " (from the first entry in the log at the earliest)",
+            # Translators: ABR is the annualised bleeding rate (a clinical abbreviation: keep it).
+            _("ABR (all bleeds)"),
+            bold(rate(r.abr))
+            + " — "
+            + text(
+                ngettext(
+                    "%(count)s bleed; treated ABR %(treated)s",
+                    "%(count)s bleeds; treated ABR %(treated)s",
+                    r.bleeds,
+                )
+                % {"count": r.bleeds, "treated": rate(r.treated_abr)}
+            ),
+        ),
+        (
+            # Translators: AJBR is the annualised joint bleeding rate (a clinical abbreviation: keep it).
+            _("AJBR (joint bleeds)"),
+            bold(rate(r.ajbr))
+            + " — "
+            + text(
+                ngettext("%(count)s joint bleed", "%(count)s joint bleeds", r.joint_bleeds) % {"count": r.joint_bleeds}
+            ),
+        ),
+        (
+            _("Spontaneous ABR"),
+            bold(rate(r.spontaneous_abr))
+            + " — "
+            + text(
+                # Translators: a count of spontaneous bleeds (not caused by an injury or a procedure).
+                ngettext("%(count)s spontaneous", "%(count)s spontaneous", r.spontaneous_bleeds)
+                % {"count": r.spontaneous_bleeds}
+            ),
+        ),
+        (
+            # Translators: the days of the log the rates are worked out over.
+            _("Observed"),
+            text(
+                ngettext(
+                    "%(days)s day, %(start)s – %(end)s (from the first entry in the log at the earliest)",
+                    "%(days)s days, %(start)s – %(end)s (from the first entry in the log at the earliest)",
+                    round(r.observed_days),
+                )
+                % {"days": whole(r.observed_days), "start": day(r.observed_from), "end": day(r.observed_to)}
+            ),
         ),
     ]
-    if board.adherence:
-        a = board.adherence
-        text = f"<b>{esc(a.summary)}</b>"
-        if a.scheduled:
-            text += (
-                f" — {a.taken} prophylactic doses logged within the window of a scheduled dose ÷ "
-                f"{a.scheduled} doses the regimen scheduled in the period"
-            )
-        if a.unscheduled:
-            text += f"; {plural(a.unscheduled, 'further prophylactic dose')} matched no scheduled day"
-        rows.append(("Adherence", text + "."))
-    else:
-        rows.append(("Adherence", "No prophylaxis regimen in this period."))
-    current = [t for t in board.target_joints if t.is_current]
-    past = [t for t in board.target_joints if not t.is_current]
+    rows.append((_("Adherence"), _adherence(board)))
     targets = [
-        f"<b>{esc(joint_label(t.site, t.side))}</b> since {day(t.began)} ({plural(t.bleeds, 'bleed')})" for t in current
+        bold(
+            ngettext(
+                "%(joint)s since %(day)s (%(count)s bleed)",
+                "%(joint)s since %(day)s (%(count)s bleeds)",
+                t.bleeds,
+            )
+            % {"joint": joint_label(t.site, t.side), "day": day(t.began), "count": t.bleeds}
+        )
+        for t in board.target_joints
+        if t.is_current
     ]
     targets += [
-        f"{esc(joint_label(t.site, t.side))}: target joint {day(t.began)} – {day(t.resolved)}, resolved" for t in past
+        text(
+            # Translators: a joint that was a target joint from one day to another, and is no longer.
+            _("%(joint)s: target joint %(began)s – %(resolved)s, resolved")
+            % {"joint": joint_label(t.site, t.side), "began": day(t.began), "resolved": day(t.resolved)}
+        )
+        for t in board.target_joints
+        if not t.is_current
     ]
-    rows.append(("Target joints", "<br/>".join(targets) or "None"))
+    # Translators: what the report says when the patient has no target joint.
+    none = pgettext("target joints", "None")
+    rows.append((_("Target joints"), "<br/>".join(targets) or text(none)))
     if board.iu_per_kg_per_year is not None:
-        rows.append(("Factor use", f"{board.iu_per_kg_per_year:.0f} IU/kg/year"))
-    return [[Paragraph(label, s["label"]), Paragraph(value, s["body"])] for label, value in rows]
+        rows.append(
+            (
+                _("Factor use"),
+                text(_("%(amount)s IU/kg/year") % {"amount": whole(board.iu_per_kg_per_year)}),
+            )
+        )
+    return [[Paragraph(text(label), s["label"]), Paragraph(value, s["body"])] for label, value in rows]
+
+
+def _adherence(board: Dashboard) -> str:
+    """The adherence figure in bold, then how it was counted (Paragraph markup)."""
+    a = board.adherence
+    if not a:
+        return text(_("No prophylaxis regimen in this period."))
+    figure = bold(a.summary)
+    counts = {"taken": a.taken, "scheduled": a.scheduled, "count": a.unscheduled}
+    if a.scheduled and a.unscheduled:
+        how = ngettext(
+            "%(taken)s prophylactic doses logged within the window of a scheduled dose ÷ %(scheduled)s doses the "
+            "regimen scheduled in the period; %(count)s further prophylactic dose matched no scheduled day.",
+            "%(taken)s prophylactic doses logged within the window of a scheduled dose ÷ %(scheduled)s doses the "
+            "regimen scheduled in the period; %(count)s further prophylactic doses matched no scheduled day.",
+            a.unscheduled,
+        )
+    elif a.scheduled:
+        how = _(
+            "%(taken)s prophylactic doses logged within the window of a scheduled dose ÷ %(scheduled)s doses the "
+            "regimen scheduled in the period."
+        )
+    elif a.unscheduled:
+        how = ngettext(
+            "%(count)s further prophylactic dose matched no scheduled day.",
+            "%(count)s further prophylactic doses matched no scheduled day.",
+            a.unscheduled,
+        )
+        return f"{figure}; {text(how % counts)}"
+    else:
+        return f"{figure}."
+    return f"{figure} — {text(how % counts)}"
 
 
 def _chart(board: Dashboard, width: float) -> Image:
@@ -150,12 +256,12 @@ def _joint_table(board: Dashboard) -> Table | None:
     current = {t.joint for t in board.current_target_joints}
     rows = sorted(
         (
-            (joint_label(site, side), count, "yes" if (site, side) in current else "")
+            (joint_label(site, side), count, pgettext("target joint now", "yes") if (site, side) in current else "")
             for (site, side), count in board.joint_counts.items()
         ),
         key=lambda row: (-row[1], row[0]),
     )
-    return table([("Joint", "Bleeds", "Target joint now"), *rows], [6 * cm, 2.5 * cm, 3.5 * cm])
+    return table([(_("Joint"), _("Bleeds"), _("Target joint now")), *rows], [6 * cm, 2.5 * cm, 3.5 * cm])
 
 
 def clinic_report(
@@ -176,30 +282,46 @@ def clinic_report(
         .order_by("start_date")
     )
     zone = getattr(tz, "key", str(tz))
-    generated = f"Generated {local(now, tz)}" + (f" for {prepared_for}" if prepared_for else "")
+    if prepared_for:
+        # Translators: when the report was made, and the name of the person who asked for it.
+        generated = _("Generated %(when)s for %(name)s") % {"when": local(now, tz), "name": prepared_for}
+    else:
+        generated = _("Generated %(when)s") % {"when": local(now, tz)}
     text_width = PORTRAIT[0] - 2 * MARGIN
+    # Translators: the report's days, then the time zone its times are in, e.g. "Europe/Berlin".
+    in_zone = _("%(days)s · times in %(zone)s") % {"days": period.label, "zone": zone}
 
     story: list = [
-        Paragraph(f"Clinic report: {esc(patient.display_name)}", s["title"]),
-        Paragraph(f"{esc(period.label)} · times in {esc(zone)} · {esc(generated)}", s["subtitle"]),
+        Paragraph(text(_("Clinic report: %(name)s") % {"name": patient.display_name}), s["title"]),
+        Paragraph(f"{text(in_zone)} · {text(generated)}", s["subtitle"]),
         table(_summary_rows(patient, period, tz, regimens), [3.5 * cm, text_width - 3.5 * cm], header=False),
-        Paragraph("Bleeding and adherence", s["h2"]),
+        Paragraph(text(_("Bleeding and adherence")), s["h2"]),
         table(_figure_rows(board, tz), [3.5 * cm, text_width - 3.5 * cm], header=False),
         Spacer(1, 6),
         KeepTogether(
-            [Paragraph("Joint bleeds per month and prophylaxis adherence", s["h2"]), _chart(board, text_width)]
+            [
+                Paragraph(text(_("Joint bleeds per month and prophylaxis adherence")), s["h2"]),
+                _chart(board, text_width),
+            ]
         ),
     ]
     joints = _joint_table(board)
     if joints is not None:
-        story.append(KeepTogether([Paragraph("Bleeds per joint", s["h2"]), joints]))
+        story.append(KeepTogether([Paragraph(text(_("Bleeds per joint")), s["h2"]), joints]))
     story += [
         Spacer(1, 6),
         Paragraph(
-            "Bleeds at the same site and side within 72 h of the previous one ending count as one episode "
-            "(re-bleed). ABR = episodes ÷ (observed days ÷ 365.25). Target joint (ISTH, Blanchette et al. 2014): "
-            "3 or more spontaneous bleeds into one joint within 6 months; resolved after 12 months with 2 or fewer. "
-            "Adherence matches each scheduled dose to at most one prophylactic dose within half the dosing interval.",
+            text(
+                # Translators: how the report's figures are defined. ABR (annualised bleeding rate) and ISTH
+                # (International Society on Thrombosis and Haemostasis) are abbreviations to keep.
+                _(
+                    "Bleeds at the same site and side within 72 h of the previous one ending count as one episode "
+                    "(re-bleed). ABR = episodes ÷ (observed days ÷ 365.25). Target joint (ISTH, Blanchette et al. "
+                    "2014): 3 or more spontaneous bleeds into one joint within 6 months; resolved after 12 months "
+                    "with 2 or fewer. Adherence matches each scheduled dose to at most one prophylactic dose within "
+                    "half the dosing interval."
+                )
+            ),
             s["small"],
         ),
         NextPageTemplate("landscape"),
@@ -217,13 +339,16 @@ def clinic_report(
         rightMargin=MARGIN,
         topMargin=MARGIN,
         bottomMargin=MARGIN,
-        title=f"Hemolog clinic report: {patient.display_name}, {period.label}",
+        title=_("Hemolog clinic report: %(name)s, %(days)s") % {"name": patient.display_name, "days": period.label},
         author="Hemolog",
-        subject="Bleeds, infusions, bleeding rates and adherence",
+        subject=_("Bleeds, infusions, bleeding rates and adherence"),
         creator="Hemolog",
     )
     furniture = page_furniture(
-        f"{patient.display_name} · {period.label}", f"{patient.display_name} · {period.label} · times in {zone}"
+        f"{patient.display_name} · {period.label}",
+        # Translators: the page footer: the patient's name, the report's days, the time zone of its times.
+        _("%(name)s · %(days)s · times in %(zone)s")
+        % {"name": patient.display_name, "days": period.label, "zone": zone},
     )
     doc.addPageTemplates(
         [

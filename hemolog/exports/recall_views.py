@@ -14,6 +14,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from hemolog.patients.audit import record_export, record_view
@@ -24,10 +26,12 @@ from .recall import MAX_LOT_NUMBER, Recall, find_lot, recall_csv
 
 class RecallForm(forms.Form):
     lot = forms.CharField(
-        label="Lot number",
+        label=gettext_lazy("Lot number"),
         max_length=MAX_LOT_NUMBER,
         required=False,
-        help_text="Exactly as on the vial or the recall notice; capitals and spaces around it don't matter.",
+        help_text=gettext_lazy(
+            "Exactly as on the vial or the recall notice; capitals and spaces around it don't matter."
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
     )
 
@@ -67,7 +71,7 @@ def recall_export(request: HttpRequest) -> HttpResponse:
     form, recall = _lookup(request)
     if recall is None:
         if not form.errors:
-            messages.error(request, "Type a lot number to export the list for.")
+            messages.error(request, _("Type a lot number to export the list for."))
         query = "?" + request.GET.urlencode() if form.errors else ""
         return redirect(reverse("exports:recall") + query)  # the page shows what is wrong with the number
     _record(request, recall, record_export, f"lot recall CSV {recall.lot_number}")

@@ -133,11 +133,11 @@ BAD_FILES = {
     # Rules of the forms and models that check an entry typed in the app apply to an archive's entries too.
     "a dose from a lot after it expired": (
         lambda data: broken(data, set_in((*MIA, "lots", 0, "expires_on"), "2020-01-01")),
-        "infusion 2: “lot”: Lot =TRIAL-7 expired on 01 Jan 2020, before this dose.",
+        "infusion 2: “lot”: Lot =TRIAL-7 expired on 1 Jan 2020, before this dose.",
     ),
     "a bleed before the birth": (
         lambda data: broken(data, set_in((*MIA, "bleeds", 0, "started_at"), "2010-01-01T00:00:00+00:00")),
-        "bleed 1: “started_at”: A bleed&#x27;s start can&#x27;t be before Mia was born (02 Mar 2018).",
+        "bleed 1: “started_at”: A bleed&#x27;s start can&#x27;t be before Mia was born (2 Mar 2018).",
     ),
     "a ledger line that changes nothing": (
         lambda data: broken(data, set_in((*MIA, "lots", 0, "ledger", 1, "vials"), 0)),

@@ -73,7 +73,7 @@ def test_infusions_with_product_lot_and_treated_bleed(importer, patient, lot):
     }
     assert "dose_mg: empty, but Hemlibra is dosed in mg." in errors_of(plan, 4)
     assert "product: no product called “Factor Nine Pro”" in errors_of(plan, 5)
-    assert "no left ankle bleed starting" in errors_of(plan, 6) and "Import the bleeds file first" in errors_of(plan, 6)
+    assert "no Left ankle bleed starting" in errors_of(plan, 6) and "Import the bleeds file first" in errors_of(plan, 6)
     assert "product_kind: Advate is FVIII, not FIX." in errors_of(plan, 7)
     assert "dose_iu: The dose must be more than zero." in errors_of(plan, 8)
     assert "lot_number: at most 50 characters, without square brackets" in errors_of(plan, 9)

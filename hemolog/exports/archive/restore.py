@@ -64,14 +64,14 @@ class Problems:
         self.items: list[str] = []
 
     def add(self, where: str, message: str) -> None:
-        self.items.append(f"{where}: {message}" if where else message)
+        self.items.append(schema.placed(where, message))
         if len(self.items) >= MAX_ERRORS:
             raise ArchiveError(self.items)
 
     def of_form(self, form: forms.BaseForm, where: str) -> None:
         for name, messages in form.errors.items():
             for message in messages:
-                self.add(where, message if name == NON_FIELD_ERRORS else f"“{name}”: {message}")
+                self.add(where, message if name == NON_FIELD_ERRORS else schema.of_field(name, message))
 
     def of_model(self, instance: models.Model, where: str, exclude: tuple[str, ...], constraints: bool = True) -> None:
         """The model's own rules: choices, lengths, ranges, its constraints
@@ -81,7 +81,7 @@ class Problems:
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 text = " ".join(messages)
-                self.add(where, text if name == NON_FIELD_ERRORS else f"“{name}”: {text}")
+                self.add(where, text if name == NON_FIELD_ERRORS else schema.of_field(name, text))
 
     def raise_any(self) -> None:
         if self.items:
@@ -93,14 +93,19 @@ def read_archive(raw: bytes) -> schema.Archive:
     try:
         data = json.loads(raw.decode("utf-8-sig"), parse_constant=_refuse_constant)
     except UnicodeDecodeError:
-        raise ArchiveError(["The file is not UTF-8 text: it is not a Hemolog archive."]) from None
+        raise ArchiveError([_("The file is not UTF-8 text: it is not a Hemolog archive.")]) from None
     except (json.JSONDecodeError, RecursionError, ValueError) as error:
-        raise ArchiveError([f"The file is not valid JSON ({error})."]) from None
+        # Translators: %(error)s is the JSON reader's own description of the problem, in English.
+        raise ArchiveError([_("The file is not valid JSON (%(error)s).") % {"error": error}]) from None
     if not isinstance(data, dict) or data.get("format") != schema.FORMAT:
-        raise ArchiveError(["This is not a Hemolog archive (its “format” is not “hemolog-archive”)."])
+        # Translators: “format” is a field name and “hemolog-archive” its value in the file: keep both in English.
+        raise ArchiveError([_("This is not a Hemolog archive (its “format” is not “hemolog-archive”).")])
     if data.get("version") != schema.VERSION:
         raise ArchiveError(
-            [f"This archive has format version {data.get('version')!r}; this Hemolog reads version {schema.VERSION}."]
+            [
+                _("This archive has format version %(version)s; this Hemolog reads version %(readable)s.")
+                % {"version": repr(data.get("version")), "readable": schema.VERSION}
+            ]
         )
     if too_big := size_problem(data):
         raise ArchiveError([too_big])
@@ -148,7 +153,9 @@ def restore_archive(
                 before_commit(restored)
             return restored
     except (IntegrityError, DataError) as error:
-        raise ArchiveError([f"The database refused the archive's entries, nothing was saved ({error})."]) from None
+        # Translators: %(error)s is the database's own message, in English.
+        refused = _("The database refused the archive's entries, nothing was saved (%(error)s).") % {"error": error}
+        raise ArchiveError([refused]) from None
 
 
 def _quiet(percent: int, text: str) -> None:
@@ -163,7 +170,7 @@ class _Restore:
         self.own: dict[str, Product] = {}  # the families' own products by key, across the archive
 
     def patient(self, n: int, entry: schema.Patient) -> Patient | None:
-        where = f"Patient {n} (“{entry.display_name[:40]}”)"
+        where = schema.patient_place(n, entry.display_name)
         found = len(self.problems.items)
         patient = self._profile(entry, where)
         if patient is None:
@@ -183,14 +190,22 @@ class _Restore:
         together, and block deleting either); ValueError says why there is none."""
         if ref.catalogue is not None:
             if ref.catalogue not in self.catalogue:
-                raise ValueError(f"“{ref.catalogue[:60]}” is not in this Hemolog's catalogue.")
+                # Translators: %(product)s is a product's brand name.
+                raise ValueError(
+                    _("“%(product)s” is not in this Hemolog's catalogue.") % {"product": ref.catalogue[:60]}
+                )
             return self.catalogue[ref.catalogue]
         if ref.own not in self.own:
-            raise ValueError(f"no own product has the key “{ref.own[:60]}” (list it before it is used).")
+            # Translators: %(key)s is how the archive names one of the family's own products ("product-2").
+            raise ValueError(
+                _("no own product has the key “%(key)s” (list it before it is used).") % {"key": ref.own[:60]}
+            )
         product = self.own[ref.own]
         if product.patient_id != patient.pk:
             raise ValueError(
-                f"the own product “{ref.own[:60]}” is another patient's: list it with this patient's own products."
+                # Translators: %(key)s is how the archive names one of the family's own products ("product-2").
+                _("the own product “%(key)s” is another patient's: list it with this patient's own products.")
+                % {"key": ref.own[:60]}
             )
         return product
 
@@ -215,10 +230,11 @@ class _Restore:
         for n, item in enumerate(entry.weights, start=1):
             form = WeightForm(item.model_dump(), patient=patient)
             if not form.is_valid():
-                self.problems.of_form(form, f"{where}, weight {n}")
+                self.problems.of_form(form, schema.within(where, schema.item("weights", n)))
                 continue
             if item.measured_on in days:
-                self.problems.add(f"{where}, weight {n}", "a second weight on the same day.")
+                here = schema.within(where, schema.item("weights", n))
+                self.problems.add(here, _("a second weight on the same day."))
                 continue
             days.add(item.measured_on)
             weight = form.save(commit=False)
@@ -231,26 +247,26 @@ class _Restore:
         for n, item in enumerate(entry.own_products, start=1):
             form = ProductForm(item.model_dump(exclude={"key", "created_at"}))
             if not form.is_valid():
-                self.problems.of_form(form, f"{where}, own product {n}")
+                self.problems.of_form(form, schema.within(where, schema.item("own_products", n)))
                 continue
             if item.key in self.own:
-                self.problems.add(f"{where}, own product {n}", f"the key “{item.key[:60]}” is used twice.")
+                self.problems.add(schema.within(where, schema.item("own_products", n)), schema.key_used_twice(item.key))
                 continue
             product = form.save(commit=False)
             product.patient = patient
             self.own[item.key] = product
             products.append((product, {"created_at": item.created_at}))
-        Product.objects.bulk_create([product for product, _ in products])
+        Product.objects.bulk_create([product for product, _times in products])
         stamp(Product, products)
 
     def _regimens(self, patient: Patient, entry: schema.Patient, where: str) -> None:
         """One by one: the form checks each against those already saved (no overlap)."""
         for n, item in enumerate(entry.regimens, start=1):
-            here = f"{where}, regimen {n}"
+            here = schema.within(where, schema.item("regimens", n))
             try:
                 product = self.product(item.product, patient)
             except ValueError as error:
-                self.problems.add(here, f"“product”: {error}")
+                self.problems.add(here, schema.of_field("product", str(error)))
                 continue
             data = item.model_dump(exclude={"product", "created_at", "weekdays"})
             form = RegimenForm({**data, "product": product.pk, "weekdays": list(item.weekdays)}, patient=patient)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, models
+from django.utils.translation import gettext as _
 
 from hemolog.clinical.records import WeightHistory
 from hemolog.exports.imported_forms import FileChoices, ImportedBleedForm, ImportedInfusionForm
@@ -70,14 +71,14 @@ class LogRestore:
 
     def _new_key(self, key: str, seen: dict[str, Any], where: str) -> bool:
         if key in seen:
-            self.problems.add(where, f"the key “{key[:60]}” is used twice.")
+            self.problems.add(where, schema.key_used_twice(key))
             return False
         return True
 
     def _bleeds(self) -> None:
         bleeds = []
         for n, item in enumerate(self.entry.bleeds, start=1):
-            here = f"{self.where}, bleed {n}"
+            here = schema.within(self.where, schema.item("bleeds", n))
             form = ImportedBleedForm(item.model_dump(include=BLEED_FIELDS), patient=self.patient)
             if not form.is_valid():
                 self.problems.of_form(form, here)
@@ -88,35 +89,39 @@ class LogRestore:
             bleed.patient, bleed.created_by = self.patient, self.archive.logged_by(item.logged_by)
             self.bleeds[item.key] = bleed
             bleeds.append((bleed, _times(item)))
-        BleedEpisode.objects.bulk_create([bleed for bleed, _ in bleeds], batch_size=500)
+        BleedEpisode.objects.bulk_create([bleed for bleed, _times in bleeds], batch_size=500)
         stamp(BleedEpisode, bleeds)
 
     def _lots(self) -> None:
         """Each lot with the count its ledger adds up to; the ledger is written once the doses are."""
         lots = []
         for n, item in enumerate(self.entry.lots, start=1):
-            here = f"{self.where}, lot {n}"
+            here = schema.within(self.where, schema.item("lots", n))
             try:
                 product = self.archive.product(item.product, self.patient)
             except ValueError as error:
-                self.problems.add(here, f"“product”: {error}")
+                self.problems.add(here, schema.of_field("product", str(error)))
                 continue
             lot = StockLot(patient=self.patient, product=product, **item.model_dump(include=LOT_FIELDS))
             self.problems.of_model(lot, here, exclude=("patient", "product"))
             ledger = [
-                self._ledger_line(line, f"{here}, ledger line {m}") for m, line in enumerate(item.ledger, start=1)
+                self._ledger_line(line, schema.within(here, schema.item("ledger", m)))
+                for m, line in enumerate(item.ledger, start=1)
             ]
             total = sum(line.vials for line in item.ledger)
             if total != item.vials_on_hand:
                 self.problems.add(
-                    here, f"its ledger adds up to {total} vials, but it says {item.vials_on_hand} are on hand."
+                    here,
+                    # Translators: about a stock lot: the sum of its ledger's lines, and its own count of vials.
+                    _("its ledger adds up to %(total)s vials, but it says %(on_hand)s are on hand.")
+                    % {"total": total, "on_hand": item.vials_on_hand},
                 )
             if not self._new_key(item.key, self.lots, here):
                 continue
             self.lots[item.key] = lot
             self.ledgers.append((lot, ledger))
             lots.append((lot, {"created_at": item.created_at}))
-        StockLot.objects.bulk_create([lot for lot, _ in lots], batch_size=500)
+        StockLot.objects.bulk_create([lot for lot, _times in lots], batch_size=500)
         stamp(StockLot, lots)
 
     def _ledger_line(self, line: schema.LedgerLine, where: str) -> tuple[str | None, StockMovement]:
@@ -131,7 +136,7 @@ class LogRestore:
         # the database once per line, half the time of a long restore.
         self.problems.of_model(movement, where, exclude=("lot", "infusion", "created_by"), constraints=False)
         if line.vials == 0:
-            self.problems.add(where, "“vials”: a ledger line moves at least one vial in or out.")
+            self.problems.add(where, schema.of_field("vials", _("a ledger line moves at least one vial in or out.")))
         return line.infusion, movement
 
     def _infusions(self, weights: WeightHistory) -> None:
@@ -139,7 +144,7 @@ class LogRestore:
         choices = FileChoices(products=products, bleeds=self.bleeds, lots=self.lots)
         infusions = []
         for n, item in enumerate(self.entry.infusions, start=1):
-            here = f"{self.where}, infusion {n}"
+            here = schema.within(self.where, schema.item("infusions", n))
             data = self._dose_data(item, here)
             if data is None:
                 continue
@@ -153,7 +158,7 @@ class LogRestore:
             infusion.created_by = self.archive.logged_by(item.logged_by)
             self.infusions[item.key] = infusion
             infusions.append((infusion, _times(item)))
-        Infusion.objects.bulk_create([infusion for infusion, _ in infusions], batch_size=500)
+        Infusion.objects.bulk_create([infusion for infusion, _times in infusions], batch_size=500)
         stamp(Infusion, infusions)
 
     def _dose_data(self, item: schema.Infusion, where: str) -> dict[str, Any] | None:
@@ -161,13 +166,15 @@ class LogRestore:
         try:
             product = self.archive.product(item.product, self.patient)
         except ValueError as error:
-            self.problems.add(where, f"“product”: {error}")
+            self.problems.add(where, schema.of_field("product", str(error)))
             return None
         if item.lot is not None and item.lot not in self.lots:
-            self.problems.add(where, f"no lot of this patient has the key “{item.lot[:60]}”.")
+            # Translators: %(key)s is how the archive names a lot ("lot-2").
+            self.problems.add(where, _("no lot of this patient has the key “%(key)s”.") % {"key": item.lot[:60]})
             return None
         if item.bleed is not None and item.bleed not in self.bleeds:
-            self.problems.add(where, f"no bleed of this patient has the key “{item.bleed[:60]}”.")
+            # Translators: %(key)s is how the archive names a bleed ("bleed-3").
+            self.problems.add(where, _("no bleed of this patient has the key “%(key)s”.") % {"key": item.bleed[:60]})
             return None
         data = item.model_dump(include={"given_at", "vials_used", "dose", "reason", "given_by", "notes"})
         return data | CONFIRMED | {"product": str(product.pk), "lot": item.lot or "", "bleed": item.bleed or ""}
@@ -179,7 +186,10 @@ class LogRestore:
                 movement.lot = lot
                 if infusion_key is not None and infusion_key not in self.infusions:
                     self.problems.add(
-                        self.where, f"a ledger line of lot “{lot.lot_number[:60]}” names no infusion of this patient."
+                        self.where,
+                        # Translators: %(lot)s is a lot number.
+                        _("a ledger line of lot “%(lot)s” names no infusion of this patient.")
+                        % {"lot": lot.lot_number[:60]},
                     )
                     continue
                 movement.infusion = self.infusions.get(infusion_key) if infusion_key else None

@@ -20,6 +20,8 @@ from typing import Annotated, Any, Literal
 
 from django import forms
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -45,23 +47,24 @@ def _problem(message: str) -> PydanticCustomError:
 
 def _given(value: Any) -> Any:
     if value is None:
-        raise _problem("can't be empty.")
+        raise _problem(_("can't be empty."))
     return value
 
 
 def _text(value: Any) -> str:
     if not isinstance(_given(value), str):
-        raise _problem("must be text.")
+        raise _problem(_("must be text."))
     if "\x00" in value:  # PostgreSQL can't store it
-        raise _problem("contains a NUL character.")
+        # Translators: NUL is the name of the character of code 0.
+        raise _problem(_("contains a NUL character."))
     return value
 
 
 def _whole_number(value: Any) -> int:
     if isinstance(_given(value), bool) or not isinstance(value, int):
-        raise _problem("must be a whole number.")
+        raise _problem(_("must be a whole number."))
     if abs(value) > INT_LIMIT:
-        raise _problem("is out of range.")
+        raise _problem(_("is out of range."))
     return value
 
 
@@ -69,13 +72,14 @@ def _number(value: Any) -> Decimal:
     if isinstance(value, Decimal):
         return value
     if not isinstance(_given(value), str):
-        raise _problem('must be a number written as text, e.g. "1000.0".')
+        # Translators: "1000.0" is as the archive file writes a number: keep it as it is.
+        raise _problem(_('must be a number written as text, e.g. "1000.0".'))
     try:
         number = Decimal(value)
     except InvalidOperation:
-        raise _problem("is not a number.") from None
+        raise _problem(_("is not a number.")) from None
     if not number.is_finite():
-        raise _problem("is not a number.")
+        raise _problem(_("is not a number."))
     return number
 
 
@@ -92,7 +96,7 @@ def _day(value: Any) -> dt.date:
         return value
     day = parse_date(_given(value)) if isinstance(value, str) else None
     if day is None:
-        raise _problem("must be a date like 2025-03-01.")
+        raise _problem(_("must be a date like 2025-03-01."))
     _plausible(day)
     return day
 
@@ -103,7 +107,7 @@ def _time(value: Any) -> dt.datetime:
     except ValueError:
         moment = None
     if moment is None or moment.tzinfo is None:
-        raise _problem("must be a time with its offset, like 2025-03-01T06:30:00+00:00.")
+        raise _problem(_("must be a time with its offset, like 2025-03-01T06:30:00+00:00."))
     _plausible(moment.date())
     return moment
 
@@ -135,7 +139,8 @@ class ProductRef(Strict):
     @classmethod
     def _one_of_the_two(cls, value: Any) -> Any:
         if not (isinstance(value, dict) and len(value) == 1 and set(value) <= {"catalogue", "own"}):
-            raise _problem('must be {"catalogue": brand name} or {"own": key}.')
+            # Translators: "catalogue" and "own" are the archive's field names, kept in English.
+            raise _problem(_('must be {"catalogue": brand name} or {"own": key}.'))
         return {name: _text(ref) for name, ref in value.items()}
 
     @model_serializer
@@ -252,7 +257,7 @@ class Account(Strict):
 
 def _some(patients: list[Patient]) -> list[Patient]:
     if not patients:
-        raise _problem("The archive holds no patient.")
+        raise _problem(_("The archive holds no patient."))
     return patients
 
 
@@ -268,37 +273,74 @@ class Archive(Strict):
 
 # Reading an upload's problems -------------------------------------------------------
 
+# Where a problem is: the n-th entry of one of the archive's lists.
 ITEM_LABELS = {
-    "patients": "Patient",
-    "weights": "weight",
-    "own_products": "own product",
-    "regimens": "regimen",
-    "bleeds": "bleed",
-    "lots": "lot",
-    "infusions": "infusion",
-    "ledger": "ledger line",
+    "patients": gettext_lazy("Patient %(n)s"),
+    "weights": gettext_lazy("weight %(n)s"),
+    "own_products": gettext_lazy("own product %(n)s"),
+    "regimens": gettext_lazy("regimen %(n)s"),
+    "bleeds": gettext_lazy("bleed %(n)s"),
+    "lots": gettext_lazy("lot %(n)s"),
+    "infusions": gettext_lazy("infusion %(n)s"),
+    # Translators: a line of a stock lot's ledger (its history of vials in and out).
+    "ledger": gettext_lazy("ledger line %(n)s"),
 }
+
+
+def item(name: str, n: int) -> str:
+    """The ``n``-th (from 1) entry of the archive's list ``name``: "bleed 3"."""
+    return str(ITEM_LABELS[name]) % {"n": n}
+
+
+def patient_place(n: int, display_name: str) -> str:
+    """The ``n``-th patient, with its name: "Patient 2 (“Mia”)"."""
+    # Translators: the n-th patient of an archive, then the patient's name.
+    return _("Patient %(n)s (“%(name)s”)") % {"n": n, "name": display_name[:40]}
+
+
+def within(place: str, part: str) -> str:
+    """A place inside another: "Patient 2 (“Mia”), lot 1"."""
+    # Translators: where a problem is in an archive: an entry, then a part of it ("Patient 2, lot 1").
+    return _("%(place)s, %(part)s") % {"place": place, "part": part} if place else part
+
+
+def placed(place: str, problem: str) -> str:
+    """A problem and where it is: "Patient 2, lot 1: …"."""
+    # Translators: where a problem is in an archive, then the problem.
+    return _("%(place)s: %(problem)s") % {"place": place, "problem": problem} if place else problem
+
+
+def key_used_twice(key: str) -> str:
+    # Translators: %(key)s is how the archive names an entry ("bleed-3").
+    return _("the key “%(key)s” is used twice.") % {"key": key[:60]}
+
+
+def of_field(name: str, problem: str) -> str:
+    """A problem with one field of an entry: "“dose”: …"."""
+    # Translators: a field name of the archive (kept in English), then what is wrong with its value.
+    return _("“%(field)s”: %(problem)s") % {"field": name, "problem": problem}
 
 
 def where(loc: tuple[int | str, ...], data: Any) -> tuple[str, str | None]:
     """Where a problem is, for the person: ``("patients", 1, "lots", 0, "ledger", 2, "vials")``
     is ``("Patient 2 (“Mia”), lot 1, ledger line 3", "vials")``."""
-    parts: list[str] = []
+    place = ""
     node, field, n = data, None, 0
     while n < len(loc):
         name, index = loc[n], loc[n + 1] if n + 1 < len(loc) else None
         if name in ITEM_LABELS and isinstance(index, int):
             node = _item(node, name, index)
-            label = f"{ITEM_LABELS[name]} {index + 1}"
             if name == "patients" and isinstance(node, dict) and isinstance(node.get("display_name"), str):
-                label += f" (“{node['display_name'][:40]}”)"
-            parts.append(label)
+                label = patient_place(index + 1, node["display_name"])
+            else:
+                label = item(str(name), index + 1)
+            place = within(place, label)
             n += 2
         else:
             field = str(name)
             node = node.get(name) if isinstance(node, dict) else None
             n += 1
-    return ", ".join(parts), field
+    return place, field
 
 
 def _item(node: Any, name: str, index: int) -> Any:
@@ -322,21 +364,22 @@ def problems(error: ValidationError, data: Any) -> list[str]:
                 out.append(unknown[place])
             unknown[place].append(field or "")
             continue
-        message = _message(item["type"], field, item["msg"])
-        out.append(f"{place}: {message}" if place else message)
+        out.append(placed(place, _message(item["type"], field, item["msg"])))
     return [line if isinstance(line, str) else _unknown(line[0], line[1:]) for line in out]
 
 
 def _message(kind: str, field: str | None, text: str) -> str:
+    """The problem in words; ``text`` is pydantic's own message (English), for the types not named here."""
     if kind == "missing":
-        return f"“{field}” is missing."
+        # Translators: %(field)s is a field name of the archive, kept in English.
+        return _("“%(field)s” is missing.") % {"field": field}
     if kind in OBJECT_TYPES:
-        return f"“{field}”: must be an object." if field else "must be an object."
+        return of_field(field, _("must be an object.")) if field else _("must be an object.")
     if kind == "list_type":
-        return f"“{field}”: must be a list."
-    return f"“{field}”: {text}" if field and field != "patients" else text
+        return of_field(str(field), _("must be a list."))
+    return of_field(field, text) if field and field != "patients" else text
 
 
 def _unknown(place: str, names: list[str]) -> str:
-    message = f"unknown field(s) {', '.join(sorted(names))}."
-    return f"{place}: {message}" if place else message
+    # Translators: %(names)s lists field names of the archive that Hemolog does not know, kept in English.
+    return placed(place, _("unknown field(s) %(names)s.") % {"names": ", ".join(sorted(names))})

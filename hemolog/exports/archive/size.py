@@ -14,6 +14,10 @@ lock past the time-out.
 
 from __future__ import annotations
 
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 MAX_ROWS = 30_000
 MAX_PATIENTS = 50
 MAX_REGIMENS = 500
@@ -45,17 +49,48 @@ def count_rows(data: dict) -> int:
 def size_problem(data: dict) -> str:
     """Why the archive is too big to restore at once, or ""."""
     patients = _patients(data)
-    counts = {
-        "entries": (count_rows(data), MAX_ROWS),
-        "patients": (len(patients), MAX_PATIENTS),
-        "regimens": (sum(_length(p.get("regimens")) for p in patients), MAX_REGIMENS),
-        "own products": (sum(_length(p.get("own_products")) for p in patients), MAX_OWN_PRODUCTS),
-    }
-    for what, (count, limit) in counts.items():
+    counts = [
+        ("entries", count_rows(data), MAX_ROWS),
+        ("patients", len(patients), MAX_PATIENTS),
+        ("regimens", sum(_length(p.get("regimens")) for p in patients), MAX_REGIMENS),
+        ("own products", sum(_length(p.get("own_products")) for p in patients), MAX_OWN_PRODUCTS),
+    ]
+    for what, count, limit in counts:
         if count > limit:
-            return (
-                f"This archive holds {count:,} {what}; Hemolog restores at most {limit:,} at once. "
-                "Export each patient's log as CSV and import them one by one, or ask the treatment "
-                "centre's administrator."
-            )
+            # Translators: why an archive is too big (a sentence), then what to do instead.
+            return _(
+                "%(problem)s Export each patient's log as CSV and import them one by one, or ask the "
+                "treatment centre's administrator."
+            ) % {"problem": _too_many(what, count) % {"count": _count(count), "limit": _count(limit)}}
     return ""
+
+
+def _count(n: int) -> str:
+    return formats.number_format(n, force_grouping=True)
+
+
+def _too_many(what: str, count: int) -> str:
+    if what == "entries":
+        return ngettext(
+            "This archive holds %(count)s entry; Hemolog restores at most %(limit)s at once.",
+            "This archive holds %(count)s entries; Hemolog restores at most %(limit)s at once.",
+            count,
+        )
+    if what == "patients":
+        return ngettext(
+            "This archive holds %(count)s patient; Hemolog restores at most %(limit)s at once.",
+            "This archive holds %(count)s patients; Hemolog restores at most %(limit)s at once.",
+            count,
+        )
+    if what == "regimens":
+        return ngettext(
+            "This archive holds %(count)s regimen; Hemolog restores at most %(limit)s at once.",
+            "This archive holds %(count)s regimens; Hemolog restores at most %(limit)s at once.",
+            count,
+        )
+    # Translators: the family's own products: products they added themselves, not from the shared catalogue.
+    return ngettext(
+        "This archive holds %(count)s own product; Hemolog restores at most %(limit)s at once.",
+        "This archive holds %(count)s own products; Hemolog restores at most %(limit)s at once.",
+        count,
+    )
