@@ -59,8 +59,9 @@ def test_a_family_logs_and_reads_in_its_own_language(new_context, live_server, o
     assert len(english) > 300, "the English catalogue words were not read"
     data_words = words(f"{patient.display_name} {lot.product.brand_name} {lot.product.generic_name} {owner.email}")
     data_words |= words(f"{owner.first_name} {lot.lot_number}")
-    context = new_context(viewport=PHONE, locale="en-GB")  # an English phone: the person chooses
+    context = new_context(locale="en-GB")  # an English phone: the person chooses
     page = context.new_page()
+    page.set_viewport_size(PHONE)
     seen: dict[str, set[str]] = {}
 
     page.goto(f"{live_server.url}/accounts/login/")

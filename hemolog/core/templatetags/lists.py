@@ -19,15 +19,15 @@ register = template.Library()
 def date_filter(context, form) -> SafeString:
     """The period's "From"/"To" fields, "Filter", and "Clear" once either is set."""
     query = context["request"].GET
-    clear = (
-        f'<a href="?" class="btn btn-link">{escape(_("Clear"))}</a>' if query.get("start") or query.get("end") else ""
-    )
+    # The words outside the f-strings: xgettext does not look inside one.
+    clear_label, filter_label = escape(_("Clear")), escape(_("Filter"))
+    clear = f'<a href="?" class="btn btn-link">{clear_label}</a>' if query.get("start") or query.get("end") else ""
     return mark_safe(
         '<form method="get" class="row g-2 align-items-end mb-2" novalidate>\n'
         f'  <div class="col-6 col-md-3">{field_html(form["start"])}</div>\n'
         f'  <div class="col-6 col-md-3">{field_html(form["end"])}</div>\n'
         '  <div class="col-12 col-md-auto mb-3 d-flex gap-2">\n'
-        f'    <button type="submit" class="btn btn-outline-primary flex-fill">{escape(_("Filter"))}</button>\n'
+        f'    <button type="submit" class="btn btn-outline-primary flex-fill">{filter_label}</button>\n'
         f"    {clear}\n  </div>\n</form>\n"
     )
 
@@ -47,8 +47,9 @@ def pagination(context, page) -> SafeString:
 
     newer = link(page.previous_page_number(), _("Newer")) if page.has_previous() else ""
     older = link(page.next_page_number(), _("Older")) if page.has_next() else ""
+    pages_label = escape(_("Pages"))
     where = _("Page %(number)s of %(pages)s") % {"number": page.number, "pages": page.paginator.num_pages}
     return mark_safe(
-        f'<nav aria-label="{escape(_("Pages"))}">\n  <ul class="pagination flex-wrap">\n    {newer}'
+        f'<nav aria-label="{pages_label}">\n  <ul class="pagination flex-wrap">\n    {newer}'
         f'<li class="page-item disabled"><span class="page-link">{escape(where)}</span></li>{older}\n  </ul>\n</nav>\n'
     )

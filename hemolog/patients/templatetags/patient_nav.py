@@ -42,7 +42,8 @@ def patient_nav(context) -> SafeString:
         items.append(f'  <li class="nav-item"><a class="nav-link{current}" href="{href}">{label}</a></li>\n')
     read_only = ""
     if ctx and not ctx.can_write:
-        read_only = f'<span class="badge text-bg-secondary">{escape(str(_("read-only")))}</span>'
+        label = _("read-only")  # outside the f-string: xgettext does not look inside one
+        read_only = f'<span class="badge text-bg-secondary">{escape(str(label))}</span>'
     overview = link("patients:detail", patient_id=patient.pk)
     return mark_safe(
         '<div class="d-flex flex-wrap align-items-center gap-2 mb-3">\n'
