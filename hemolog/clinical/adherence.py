@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from .dates import month_start, require_aware, utc
 from .records import EVERY_N_DAYS, FIXED_INTERVAL_DAYS, PROPHYLAXIS, WEEKDAYS, DoseRecord, ScheduleRecord
@@ -171,7 +171,9 @@ class Adherence:
             if len(reasons) > 1:
                 # Translators: how many scheduled doses were skipped for one reason, e.g. "2 illness".
                 each = _("%(count)s %(reason)s")
-                named = ", ".join(each % {"count": n, "reason": r} for r, n in reasons.most_common())
+                named = pgettext("list separator", ", ").join(
+                    each % {"count": n, "reason": r} for r, n in reasons.most_common()
+                )
             else:
                 named = next(iter(reasons))
             text = ngettext(

@@ -8,10 +8,12 @@ as the decimal separator: they use ``hemolog.core.numbers.amount`` and
 """
 
 import datetime as dt
+import re
 
 import arabic_reshaper
-from bidi import get_base_level, get_display
+from bidi import get_display
 from django.utils import formats, timezone, translation
+from django.utils.translation import pgettext
 
 from .numbers import amount
 
@@ -51,13 +53,17 @@ def day_and_clock(value: dt.datetime) -> str:
 
 
 def month(value: dt.date) -> str:
-    """A month and its year: "Dec 2026", "dic 2026"."""
-    return formats.date_format(value, "M Y")
+    """A month and its year: "Dec 2026", "déc. 2026" (the format is the
+    translator's: French abbreviates June and July apart only with "N")."""
+    # Translators: a month and its year in Django's date format letters ("M Y" gives "Dec 2026";
+    # "N Y" gives French "déc. 2026", "b Y" lower case "dic 2026").
+    return formats.date_format(value, pgettext("date format", "M Y"))
 
 
 # What a right-to-left line shows mirrored (the Unicode bidi algorithm's
 # rule L4, which python-bidi's get_display leaves out).
 MIRRORED = str.maketrans("()[]{}<>«»", ")(][}{><»«")
+RIGHT_TO_LEFT_LETTER = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")  # Hebrew, Arabic and their forms
 
 
 def drawn(text: str) -> str:
@@ -72,6 +78,20 @@ def drawn(text: str) -> str:
 
 
 def _drawn_line(line: str) -> str:
-    if get_base_level(line) == 0:
-        return line  # left to right (a product name): as it is
-    return get_display(arabic_reshaper.reshape(line)).translate(MIRRORED)
+    if not RIGHT_TO_LEFT_LETTER.search(line):
+        return line  # a product name, a number: as it is
+    # A line of a right-to-left page runs right to left, even when it starts
+    # with a name in Latin letters ("Leo · 1 يناير 2025").
+    return get_display(arabic_reshaper.reshape(line), base_dir="R").translate(MIRRORED)
+
+
+def listed(items) -> str:
+    """Items one after another, with the language's comma ("a, b" / Arabic "a، b")."""
+    # Translators: what separates the items of a list ("Knee, Ankle"); Arabic "، ".
+    return pgettext("list separator", ", ").join(str(item) for item in items)
+
+
+def clauses(items) -> str:
+    """Parts of a sentence one after another, with the language's semicolon ("a; b" / Arabic "a؛ b")."""
+    # Translators: what separates the parts of a sentence ("3 Feb: a bleed; 5 Feb: a dose"); Arabic "؛ ".
+    return pgettext("clause separator", "; ").join(str(item) for item in items)

@@ -28,6 +28,8 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from hemolog.core import display
+
 from .columns import BLEED_COLUMNS, INFUSION_COLUMNS
 
 MAX_BYTES = 2 * 1024 * 1024  # ten years of daily doses is about 600 kB
@@ -182,7 +184,7 @@ def read_table(data: bytes, kind: str | None = None) -> CsvTable:
 
 
 def _names(names: list[str]) -> str:
-    shown = ", ".join(names[:SHOWN_NAMES])
+    shown = display.listed(names[:SHOWN_NAMES])
     if len(names) <= SHOWN_NAMES:
         return shown
     more = len(names) - SHOWN_NAMES

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from hemolog.background.jobs import Outcome, Progress, Refused, finish, handler
 from hemolog.background.models import Job
+from hemolog.core import display
 from hemolog.patients.access import patient_for
 from hemolog.patients.models import Patient
 
@@ -170,7 +171,7 @@ def summary(name: str, plan: ImportPlan, saved: int, include_flagged: bool) -> s
     ]
     skipped = [why % {"count": count} for count, why in skipped if count]
     if skipped:
-        parts.append(_("Rows skipped: %(rows)s.") % {"rows": ", ".join(skipped)})
+        parts.append(_("Rows skipped: %(rows)s.") % {"rows": display.listed(skipped)})
     return " ".join(parts)
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 
 from hemolog.background.jobs import Outcome, Progress, Refused, attach_file, finish, handler
 from hemolog.background.models import Job
+from hemolog.core import display
 from hemolog.core.dates import DateRange
 from hemolog.patients.access import patient_for
 
@@ -47,7 +48,7 @@ def restore_archive(job: Job, progress: Progress) -> Outcome:
 
 
 def _restored(restored: list) -> Outcome:
-    names = ", ".join(patient.display_name for patient in restored)
+    names = display.listed(patient.display_name for patient in restored)
     return Outcome(
         title=ngettext(
             "Archive imported: %(count)s patient (%(names)s).",

@@ -3,7 +3,14 @@ furniture (the patient and date range at the top and bottom of every page,
 "Page n of N").
 
 Text is set in DejaVu Sans (shipped with matplotlib), embedded, so any name
-prints, not only Latin-1.
+prints, not only Latin-1, and Arabic.
+
+Right to left (Arabic): reportlab lays text out left to right, and its own
+right-to-left mode needs ReportLab's rlbidi, which is not on PyPI. So a
+paragraph's lines are broken on the text as written (the logical order) and
+each line is then put in the order it is seen (:class:`Paragraph`,
+:func:`hemolog.core.display.drawn`); paragraphs and table columns run from
+the right.
 """
 
 from __future__ import annotations
@@ -15,17 +22,18 @@ from functools import cache
 from pathlib import Path
 
 import matplotlib
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
-from reportlab.platypus import Frame, Paragraph, Table, TableStyle
+from reportlab.platypus import Frame, Table, TableStyle
+from reportlab.platypus import Paragraph as ReportlabParagraph
 
 from hemolog.core import display
 
@@ -73,8 +81,36 @@ def esc(value: object) -> str:
 
 
 def text(value: object) -> str:
-    """Plain text for a Paragraph: as it is drawn (:func:`hemolog.core.display.drawn`), then escaped."""
-    return esc(display.drawn(str(value)))
+    """Plain text for a :class:`Paragraph`, escaped (in the order written: the
+    paragraph orders each line for drawing)."""
+    return esc(str(value))
+
+
+class Paragraph(ReportlabParagraph):
+    """reportlab's Paragraph; in a right-to-left language aligned right, its
+    lines broken on the text as written and each then drawn in the order it
+    is seen."""
+
+    def __init__(self, markup: str, style: ParagraphStyle, **kwargs):
+        self.right_to_left = translation.get_language_bidi()
+        if self.right_to_left and style.alignment == TA_LEFT:
+            style = ParagraphStyle(f"{style.name}-rtl", parent=style, alignment=TA_RIGHT)
+        super().__init__(markup, style, **kwargs)
+
+    def breakLines(self, width):  # noqa: N802 (reportlab's name)
+        lines = super().breakLines(width)
+        if not self.right_to_left or getattr(lines, "hemolog_ordered", False):
+            return lines
+        if lines.kind == 0:  # one font: each line a list of words
+            lines.lines = [(extra, display.drawn(" ".join(words)).split(" ")) for extra, words in lines.lines]
+        else:  # runs of fonts (bold): the runs from the right, each ordered
+            for line in lines.lines:
+                line.words = line.words[::-1]
+                for run in line.words:
+                    if hasattr(run, "text"):
+                        run.text = display.drawn(run.text)
+        lines.hemolog_ordered = True
+        return lines
 
 
 def bold(value: object) -> str:
@@ -160,6 +196,9 @@ def table(rows: Sequence[Sequence], widths: Sequence[float], *, header: bool = T
     """A table of Paragraphs and plain text; plain text is passed through
     :func:`hemolog.core.display.drawn` here."""
     rows = [[display.drawn(value) if isinstance(value, str) else value for value in row] for row in rows]
+    right_to_left = translation.get_language_bidi()
+    if right_to_left:  # the first column on the right
+        rows, widths = [list(row)[::-1] for row in rows], list(widths)[::-1]
     result = Table(rows, colWidths=list(widths), repeatRows=1 if header else 0)
     style = [
         ("FONTNAME", (0, 0), (-1, -1), FONT),
@@ -172,6 +211,7 @@ def table(rows: Sequence[Sequence], widths: Sequence[float], *, header: bool = T
         ("LEFTPADDING", (0, 0), (-1, -1), 3),
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
         ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
+        ("ALIGN", (0, 0), (-1, -1), "RIGHT" if right_to_left else "LEFT"),
     ]
     if header:
         style += [

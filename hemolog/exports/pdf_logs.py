@@ -10,7 +10,6 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 from reportlab.lib.units import cm
-from reportlab.platypus import Paragraph
 
 from hemolog.core import display
 from hemolog.core.dates import DateRange
@@ -18,7 +17,7 @@ from hemolog.logbook.models import BleedEpisode, Infusion
 from hemolog.patients.models import Patient
 
 from .csv_export import dose_per_kg
-from .pdf_layout import LANDSCAPE, MARGIN, cell, local, local_day, styles, table, text
+from .pdf_layout import LANDSCAPE, MARGIN, Paragraph, cell, local, local_day, styles, table, text
 
 
 def bleed_log(patient: Patient, period: DateRange, tz: dt.tzinfo) -> list:

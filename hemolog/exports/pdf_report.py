@@ -27,7 +27,6 @@ from reportlab.platypus import (
     NextPageTemplate,
     PageBreak,
     PageTemplate,
-    Paragraph,
     Spacer,
     Table,
 )
@@ -45,6 +44,7 @@ from .pdf_layout import (
     MARGIN,
     PORTRAIT,
     NumberedCanvas,
+    Paragraph,
     bold,
     frame,
     local,
@@ -108,7 +108,7 @@ def _summary_rows(patient: Patient, period: DateRange, tz: dt.tzinfo, regimens: 
             # Translators: the patient's own incremental recovery: IU/dL of factor level per IU/kg given.
             own.append(_("recovery %(recovery)s IU/dL per IU/kg") % {"recovery": display.number(patient.recovery)})
         # Translators: "PK" is pharmacokinetics: the patient's own half-life and recovery.
-        rows.append((_("Own PK"), text(", ".join(own))))
+        rows.append((_("Own PK"), text(display.listed(own))))
     return [[Paragraph(text(label), s["label"]), Paragraph(value, s["body"])] for label, value in rows]
 
 

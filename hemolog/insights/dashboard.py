@@ -41,6 +41,7 @@ from hemolog.clinical.records import (
     DoseRecord,
     ScheduleRecord,
 )
+from hemolog.core import display
 from hemolog.core.caching import values_cache
 from hemolog.core.dates import DateRange
 from hemolog.inventory.models import StockLot
@@ -170,7 +171,7 @@ def _missing_for_level(log: PatientLog) -> str:
             missing.add(_("the product has no recovery (enter the patient's own on the profile)"))
     if not log.weights:
         missing.add(_("no weight recorded"))
-    return "; ".join(sorted(missing))
+    return display.clauses(sorted(missing))
 
 
 def charted_months(period: DateRange, log_begins: dt.datetime | None, now: dt.datetime, tz) -> list[dt.date]:

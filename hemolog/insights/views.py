@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
+from hemolog.core import display
 from hemolog.core.caching import values_cache
 from hemolog.core.links import link
 from hemolog.patients.access import access_patient
@@ -50,7 +51,7 @@ def _board_context(board: Dashboard) -> dict:
         "board": board,
         # As the floatformat filter rounds: half up.
         "observed_days": int(Decimal(str(board.rates.observed_days)).quantize(Decimal(1), rounding=ROUND_HALF_UP)),
-        "overdue_days": ", ".join(day_of_week(day) for day in status.overdue) if status else "",
+        "overdue_days": display.listed(day_of_week(day) for day in status.overdue) if status else "",
         "next_due": long_day_of_week(status.next_due) if status and status.next_due else "",
         "current_targets": [{"label": joint_label(t.site, t.side), "joint": t} for t in board.current_target_joints],
         "resolved_targets": [

@@ -364,7 +364,7 @@ class Regimen(models.Model):
             n = self.interval_days
             return ngettext("every %(count)s day", "every %(count)s days", n or 0) % {"count": n}
         if self.schedule == ScheduleKind.WEEKDAYS:
-            days = ", ".join(str(WEEKDAY_NAMES[int(d)]) for d in self.weekdays)
+            days = display.listed(WEEKDAY_NAMES[int(d)] for d in self.weekdays)
             # Translators: a regimen's schedule: "on Mon, Wed, Fri" (the weekdays, abbreviated).
             return gettext("on %(weekdays)s") % {"weekdays": days}
         return str(_SCHEDULES_IN_SENTENCE.get(self.schedule, self.get_schedule_display()))

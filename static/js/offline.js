@@ -29,7 +29,7 @@
         var item = document.createElement("li");
         item.className = "mb-1";
         var what = document.createElement("span");
-        what.textContent = entry.label + " · " + new Date(entry.queuedAt).toLocaleString(document.documentElement.lang || undefined);
+        what.textContent = entry.label + " · " + new Date(entry.queuedAt).toLocaleString((document.documentElement.lang || "en") + "-u-nu-latn");
         item.appendChild(what);
         if (entry.error) {
           var why = document.createElement("div");

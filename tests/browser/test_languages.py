@@ -66,7 +66,8 @@ def test_a_family_logs_and_reads_in_its_own_language(new_context, live_server, o
 
     page.goto(f"{live_server.url}/accounts/login/")
     page.locator("#language-picker").select_option(language)
-    page.locator(".language-picker button[type=submit]").click()
+    with page.expect_navigation():
+        page.locator(".language-picker button[type=submit]").click()
     check_page(page, language, english, data_words, seen)
     page.locator("input[name=login]").fill(owner.email)
     page.locator("input[name=password]").fill(factories.PASSWORD)
@@ -83,7 +84,8 @@ def test_a_family_logs_and_reads_in_its_own_language(new_context, live_server, o
     page.locator("input[name=cause][value=SPONTANEOUS]").check()
     page.locator("input[name=severity][value=MODERATE]").check()
     page.locator("input[name=pain]").fill("6")
-    page.locator("form[data-offline-form] button[type=submit]").click()
+    with page.expect_navigation():
+        page.locator("form[data-offline-form] button[type=submit]").click()
     expect(page.get_by_role("status").first).to_be_visible()
     check_page(page, language, english, data_words, seen)
     assert BleedEpisode.objects.filter(patient=patient, site="KNEE", side="L", pain=6).exists()
@@ -94,7 +96,8 @@ def test_a_family_logs_and_reads_in_its_own_language(new_context, live_server, o
     page.locator("input[name=dose]").fill("52,5")  # 1.5 mg/kg for 35 kg, with the comma of all four languages
     expect(page.locator("#dose-per-kg")).to_contain_text("1,5 mg/kg")
     page.locator("input[name=reason][value=PROPHYLAXIS]").check()
-    page.locator("#infusion-form button[type=submit]").click()
+    with page.expect_navigation():
+        page.locator("#infusion-form button[type=submit]").click()
     expect(page.get_by_role("status").first).to_be_visible()
     check_page(page, language, english, data_words, seen)
     infusion = Infusion.objects.get(patient=patient)

@@ -21,3 +21,9 @@ def get_item(mapping, key):
 def undo_button(message):
     """``(url, token)`` of a message offering *Undo* (hemolog.core.undo), else None."""
     return undo.button(message.extra_tags or "")
+
+
+@register.filter
+def month(value) -> str:
+    """A month and its year in the language's format (hemolog.core.display.month)."""
+    return display.month(value) if value else ""

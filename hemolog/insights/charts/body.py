@@ -13,6 +13,7 @@ from collections.abc import Collection, Mapping, Sequence
 
 from django.utils.translation import gettext, ngettext, pgettext
 
+from hemolog.core import display
 from hemolog.insights.joints import JOINTS, Joint, joint_label
 
 from .drawing import Chart
@@ -108,7 +109,7 @@ def body_map(counts: Mapping[Joint, int], targets: Collection[Joint] = ()) -> Ch
         # with its bleeds: "Left elbow 5, Left knee 4 (target joint), Right ankle 1".
         alt = gettext("Body map of joint bleeds: %(bleeds_in_joints)s — %(joints)s.") % {
             "bleeds_in_joints": bleeds_in_joints(total, with_bleeds),
-            "joints": ", ".join(parts),
+            "joints": display.listed(parts),
         }
         if with_bleeds < len(ordered):
             others = len(ordered) - with_bleeds

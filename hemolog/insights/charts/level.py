@@ -160,7 +160,7 @@ def factor_level_chart(
     if not curve:
         alt = gettext("No factor doses to estimate a level from.")
         if marks:
-            described = "; ".join(_bleed_on(label, when, tz) for when, label in marks)
+            described = display.clauses(_bleed_on(label, when, tz) for when, label in marks)
             alt += " " + ngettext(
                 # Translators: %(bleeds)s lists each bleed and when it began: "Left knee on 8 Mar 2025 08:00".
                 "%(count)s bleed in this period: %(bleeds)s.",
@@ -202,7 +202,7 @@ def factor_level_chart(
         }
     ]
     if marks:
-        described = "; ".join(
+        described = display.clauses(
             _bleed_at(label, when, level, tz) for (when, label), level in zip(marks, bleed_y, strict=True)
         )
         sentences.append(

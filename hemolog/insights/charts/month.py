@@ -24,6 +24,7 @@ from django.utils.translation import gettext, ngettext
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedFormatter, FixedLocator, FuncFormatter, MaxNLocator, NullLocator
 
+from hemolog.core import display
 from hemolog.insights.joints import body_order, joint_label
 
 from . import drawing
@@ -224,7 +225,11 @@ def _month_alt(data: MonthChartData) -> str:
             # Translators: %(period)s is a month or a period of months, %(bleeds_in_joints)s
             # "11 bleeds in 3 joints", %(joints)s each joint with its bleeds: "Left ankle 6, Right knee 4".
             gettext("Joint bleeds per month, %(period)s: %(bleeds_in_joints)s — %(joints)s.")
-            % {"period": period, "bleeds_in_joints": bleeds_in_joints(total, len(bars)), "joints": ", ".join(parts)},
+            % {
+                "period": period,
+                "bleeds_in_joints": bleeds_in_joints(total, len(bars)),
+                "joints": display.listed(parts),
+            },
             ngettext(
                 # Translators: %(months)s names the month or months, "Mar 2025 and May 2025".
                 "At most %(count)s bleed in one month (%(months)s).",

@@ -105,4 +105,4 @@ def join(items: Sequence[str]) -> str:
         return "".join(items)
     # Translators: the end of a list, "left knee, right knee and left ankle": %(items)s is
     # every item but the last, separated by commas.
-    return gettext("%(items)s and %(last)s") % {"items": ", ".join(items[:-1]), "last": items[-1]}
+    return gettext("%(items)s and %(last)s") % {"items": display.listed(items[:-1]), "last": items[-1]}
