@@ -10,6 +10,7 @@ from django.utils import translation
 
 from hemolog.logbook.models import Regimen, site_label
 from tests import factories
+from tests.logbook.infusions import infusion_data
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +66,24 @@ def test_a_site_on_one_side_is_named_whole():
 @translation.override("en-gb")
 def test_a_schedule_reads_in_a_sentence(schedule, fields, label):
     assert Regimen(schedule=schedule, **fields).schedule_label == label
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "saved"), [("de", "1,5", "1.5"), ("de", "1.5", "1.5"), ("fr", "52,5", "52.5")]
+)
+def test_a_dose_is_typed_with_the_languages_decimal_separator(client_for, german, leo, language, typed, saved):
+    type(german).objects.filter(pk=german.pk).update(language=language)
+    hemlibra = factories.product("Hemlibra")
+    data = infusion_data(product=hemlibra.pk, dose=typed, reason="PROPHYLAXIS")
+    response = client_for(german).post(reverse("logbook:infusion_create", args=[leo.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert leo.infusions.order_by("-pk").first().dose == Decimal(saved)
+
+
+def test_in_english_a_comma_is_not_a_decimal_separator_and_what_was_typed_stays(client_for, german, leo):
+    type(german).objects.filter(pk=german.pk).update(language="en-gb")
+    data = infusion_data(product=factories.product("Hemlibra").pk, dose="1,5")
+    response = client_for(german).post(reverse("logbook:infusion_create", args=[leo.pk]), data)
+    assert response.status_code == 200 and leo.infusions.count() == 1  # the one made by the fixture
+    assert 'value="1,5"' in response.content.decode()  # kept as typed, with its error
+    assert "Enter a number." in response.content.decode()
