@@ -20,6 +20,7 @@ def log_in(page: Page, live_server, email: str, authenticator_secret: str = "") 
         page.get_by_label("Code").fill(factories.totp_code(authenticator_secret))
         page.get_by_role("button", name="Sign In").click()
     expect(page).to_have_url(f"{live_server.url}/")
+    page.wait_for_load_state()  # its scripts run (the service worker registers) before the test goes on
 
 
 def test_log_a_bleed_from_the_home_page(page: Page, live_server, owner, patient):

@@ -42,6 +42,8 @@ def test_a_clinician_adds_a_passkey_and_the_next_log_in_asks_for_it(page: Page, 
     page.get_by_role("link", name="Add", exact=True).click()
     page.get_by_label("Password").fill(factories.PASSWORD)  # confirmed again, for a security change
     page.get_by_role("button", name="Confirm").click()
+    page.wait_for_url("**/2fa/webauthn/add/")
+    page.wait_for_load_state()  # allauth binds the Add button once the page has loaded
     page.get_by_label("Name").fill("Work phone")
     page.get_by_role("button", name="Add", exact=True).click()
     expect(page.get_by_role("heading", name="Recovery Codes")).to_be_visible()
@@ -54,6 +56,7 @@ def test_a_clinician_adds_a_passkey_and_the_next_log_in_asks_for_it(page: Page, 
     page.get_by_role("button", name="Log out").click()
     password_log_in(page, live_server, doctor.email)
     expect(page.get_by_role("heading", name="Two-Factor Authentication")).to_be_visible()
+    page.wait_for_load_state()  # as above: the button works once the page has loaded
     page.get_by_role("button", name="Use a security key").click()
     expect(page).to_have_url(f"{live_server.url}/")
     expect(page.get_by_role("heading", name="Patients who shared their log with you")).to_be_visible()
