@@ -33,6 +33,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_tasks import task
 
 from .models import Job
@@ -224,10 +225,16 @@ def _finish(job: Job, status: str, outcome: Outcome) -> str:
 
 
 def _could_not(job: Job) -> Outcome:
-    lines = [
-        _("It failed %(count)s times. Try again later; if it fails again, please report it.") % {"count": job.attempts}
-    ]
-    return Outcome(title=_("This could not be done, and nothing was saved."), lines=lines, ok=False)
+    """The outcome of a job given up, in the language of the page that started
+    it (this runs outside the handler too: a worker without the handler, the
+    stuck-job sweep)."""
+    with translation.override(job.params.get("language")):
+        failed = ngettext(
+            "It failed %(count)s time. Try again later; if it fails again, please report it.",
+            "It failed %(count)s times. Try again later; if it fails again, please report it.",
+            job.attempts,
+        ) % {"count": job.attempts}
+        return Outcome(title=_("This could not be done, and nothing was saved."), lines=[failed], ok=False)
 
 
 def _failed(job: Job) -> str:

@@ -1,10 +1,9 @@
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
@@ -26,8 +25,9 @@ def dashboard(request: HttpRequest, patient_id: int) -> HttpResponse:
     the cache (they hold nothing that depends on who is looking)."""
     form = PeriodForm(request.GET or None, today=timezone.localdate())
     period = form.chosen_period()
-    with translation.override(settings.LANGUAGE_CODE):  # the access record is written in English
-        viewing = f"dashboard ({period.label})"
+    # The access record, read in the reader's language (hemolog.patients.models.recorded_what).
+    preset = period.months_named
+    viewing = f"dashboard (last {preset} months)" if preset else f"dashboard {period.iso}"
     ctx = access_patient(request, patient_id, viewing=viewing)
     now = timezone.now()
     key = cache_key(ctx.patient, period, now, with_time=True) + ":html"

@@ -225,6 +225,17 @@ class StockMovement(models.Model):
         return f"{self.get_kind_display()} {self.vials:+d} ({self.lot.lot_number})"
 
     @property
+    def shown_reason(self) -> str:
+        """The reason as the reader's language says it. A line written by an
+        infusion is told from the infusion itself (its reason was written in
+        the language of whoever logged it); any other as written."""
+        if self.infusion_id and self.kind == self.Kind.USED:
+            return gettext("Infusion of %(when)s") % {"when": display.day_and_clock(self.infusion.given_at)}
+        if self.infusion_id and self.kind == self.Kind.RETURNED:
+            return gettext("Infusion edited")
+        return self.reason
+
+    @property
     def vials_moved(self) -> int:
         """How many vials the line adds or takes, without its sign (for "1 vial" / "3 vials")."""
         return abs(self.vials)

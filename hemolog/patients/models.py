@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+import re
 from contextvars import ContextVar
 from decimal import Decimal
 
@@ -7,7 +9,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext, pgettext, pgettext_lazy
+from django.utils.translation import gettext, ngettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -283,8 +285,9 @@ def role_in_a_sentence(role: str) -> str:
 
 
 # The access record's text of the pages a view names (``access_patient(viewing=…)``),
-# in the reader's language; the record itself stays as written (English), and
-# a text not listed here (an export with its dates) is shown as written.
+# in the reader's language; the record itself stays as written (English, with
+# ISO days: RECORDED_FORMS below reads those), and a text neither names is
+# shown as written.
 ROSTER_VIEW = "roster (figures of the last 12 months)"
 RECORDED_PAGES = {
     "overview": pgettext_lazy("access record", "overview"),
@@ -297,6 +300,46 @@ RECORDED_PAGES = {
     "full personal archive": pgettext_lazy("access record", "full personal archive"),
     ROSTER_VIEW: pgettext_lazy("access record", "roster (figures of the last 12 months)"),
 }
+_ISO_PERIOD = r"(?P<start>\d{4}-\d\d-\d\d) – (?P<end>\d{4}-\d\d-\d\d)"
+# What the views record with days or a lot in it, and how a reader's language says it.
+RECORDED_FORMS = [
+    (re.compile(rf"^dashboard {_ISO_PERIOD}$"), pgettext_lazy("access record", "dashboard (%(period)s)")),
+    (re.compile(r"^dashboard \(last (?P<months>\d+) months\)$"), None),  # a preset period
+    (re.compile(rf"^bleeds CSV {_ISO_PERIOD}$"), pgettext_lazy("access record", "bleeds CSV %(period)s")),
+    (re.compile(rf"^infusions CSV {_ISO_PERIOD}$"), pgettext_lazy("access record", "infusions CSV %(period)s")),
+    (re.compile(rf"^stock CSV {_ISO_PERIOD}$"), pgettext_lazy("access record", "stock CSV %(period)s")),
+    (
+        re.compile(rf"^CSV zip \(bleeds, infusions, stock\) {_ISO_PERIOD}$"),
+        pgettext_lazy("access record", "CSV files of bleeds, infusions and stock (zip) %(period)s"),
+    ),
+    (re.compile(rf"^PDF clinic report {_ISO_PERIOD}$"), pgettext_lazy("access record", "PDF clinic report %(period)s")),
+    (re.compile(rf"^FHIR bundle {_ISO_PERIOD}$"), pgettext_lazy("access record", "FHIR Bundle %(period)s")),
+    (re.compile(r"^lot recall lookup (?P<lot>.+)$"), pgettext_lazy("access record", "lot recall lookup %(lot)s")),
+    (re.compile(r"^lot recall CSV (?P<lot>.+)$"), pgettext_lazy("access record", "lot recall CSV %(lot)s")),
+]
+
+
+def recorded_what(what: str) -> str:
+    """What an access record's entry was about, in the reader's language
+    ("dashboard (1 Jan 2025 – 31 Dec 2025)", "Dashboard (1. Januar 2025 – …)")."""
+    if what in RECORDED_PAGES:
+        return str(RECORDED_PAGES[what])
+    for form, text in RECORDED_FORMS:
+        found = form.match(what)
+        if not found:
+            continue
+        values = found.groupdict()
+        if text is None:
+            count = int(values["months"])
+            # Translators: in the access record, the dashboard seen for a period.
+            return ngettext("dashboard (last %(count)s month)", "dashboard (last %(count)s months)", count) % {
+                "count": count
+            }
+        if "start" in values:
+            start, end = dt.date.fromisoformat(values.pop("start")), dt.date.fromisoformat(values.pop("end"))
+            values["period"] = f"{display.day(start)} – {display.day(end)}"
+        return str(text) % values
+    return what
 
 
 class AccessEvent(models.Model):
@@ -325,7 +368,7 @@ class AccessEvent(models.Model):
     @property
     def description(self) -> str:
         """ "Viewed bleeds": the action and what it was about, as the access record shows it."""
-        what = str(RECORDED_PAGES.get(self.what, self.what))
+        what = recorded_what(self.what)
         if self.action == self.Action.EXPORT:
             # Translators: in the access record; "what" is what was exported, e.g. "bleeds CSV 2025-01-01 – 2025-12-31".
             return gettext("Exported %(what)s") % {"what": what}

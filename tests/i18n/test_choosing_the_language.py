@@ -101,3 +101,40 @@ def test_an_invitation_is_written_in_the_invited_persons_language(owner, patient
     with translation.override("fr"):
         subject = translation.gettext("An invitation to a Hemolog log")
     assert subject != "An invitation to a Hemolog log" and message.subject == subject
+
+
+@pytest.mark.parametrize(
+    ("what", "english", "german"),
+    [
+        ("dashboard (last 12 months)", "dashboard (last 12 months)", "Dashboard (letzte 12 Monate)"),
+        ("PDF clinic report 2025-01-01 – 2025-12-31", "PDF clinic report 1 Jan 2025 – 31 Dec 2025", "1. Januar 2025"),
+        ("lot recall CSV A1234", "lot recall CSV A1234", "A1234"),
+        ("something recorded long ago", "something recorded long ago", "something recorded long ago"),
+    ],
+)
+def test_the_access_record_reads_in_the_readers_language(what, english, german):
+    from hemolog.patients.models import recorded_what
+
+    assert recorded_what(what) == english
+    with translation.override("de"):
+        in_german = recorded_what(what)
+    assert german in in_german and (in_german != english or what.startswith("something"))
+
+
+def test_the_phone_keeps_the_accounts_language_for_the_log_in_page_after_a_log_out(owner):
+    owner.language = "es"
+    owner.save()
+    client = log_in(Client(headers={"accept-language": "en"}), owner)
+    assert client.get("/").cookies["django_language"].value == "es"
+    client.post("/accounts/logout/")
+    assert language_of(client.get("/accounts/login/")) == "es"
+
+
+@pytest.mark.parametrize("language", ["es", "de", "fr", "ar"])
+def test_djangos_password_message_is_translated_where_djangos_catalogue_lacks_it(language):
+    from django.contrib.auth.password_validation import MinimumLengthValidator
+    from django.core.exceptions import ValidationError
+
+    with translation.override(language), pytest.raises(ValidationError) as refused:
+        MinimumLengthValidator(12).validate("short")
+    assert "12" in refused.value.messages[0] and "too short" not in refused.value.messages[0]
