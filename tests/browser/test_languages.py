@@ -41,6 +41,7 @@ def english_on(page: Page, english: set[str], data_words: set[str]) -> set[str]:
 
 def check_page(page: Page, language: str, english: set[str], data_words: set[str], seen: dict) -> None:
     """The page is in ``language``: its lang and direction, no English word, nothing wider than the phone."""
+    page.wait_for_load_state()  # a page just reached (its address already shown) may still be loading
     html = page.locator("html")
     expect(html).to_have_attribute("lang", language)
     expect(html).to_have_attribute("dir", "rtl" if language == "ar" else "ltr")
