@@ -5,10 +5,13 @@ Source: WFH Guidelines for the Management of Hemophilia, 3rd edition
 concentrates": each IU of FVIII per kg of body weight raises the plasma FVIII
 level by about 2 IU/dL, each IU of plasma-derived FIX per kg the FIX level by
 about 1 IU/dL; recombinant FIX recovers less. For recombinant FIX the
-recovery is BeneFIX's (nonacog alfa) prescribing information: a mean
-incremental recovery of 0.8 IU/dL per IU/kg in adults and 0.7 in patients
-under 15 years. Extended-half-life products carry their own stated recovery,
-and a patient's own measured recovery replaces the product's.
+recovery is BeneFIX's (nonacog alfa) US prescribing information, section
+2.1 "Calculating Initial Dose" (Pfizer, pfizermedicalinformation.com/benefix/
+dosage-admin): on average 0.8 IU/dL per IU/kg in adolescents and adults
+(12 years and over; its formula's × 1.3) and 0.7 in children under 12
+(× 1.4). Older texts put the line at 15 years; the current label's is 12.
+Extended-half-life products carry their own stated recovery, and a
+patient's own measured recovery replaces the product's.
 
 So: IU = weight (kg) × rise (IU/dL) ÷ recovery (IU/dL per IU/kg); FVIII:
 kg × rise × 0.5, plasma-derived FIX: kg × rise × 1.0. This is information
@@ -24,7 +27,7 @@ FVIII_RECOVERY = 2.0
 PLASMA_DERIVED_FIX_RECOVERY = 1.0
 RECOMBINANT_FIX_RECOVERY_ADULT = 0.8
 RECOMBINANT_FIX_RECOVERY_CHILD = 0.7
-CHILD_UNDER_YEARS = 15  # BeneFIX's label: "patients under 15 years"
+CHILD_UNDER_YEARS = 12  # BeneFIX's label: "Children (<12 years)"
 
 FVIII, FIX = "FVIII", "FIX"
 PLASMA_DERIVED, RECOMBINANT = "PLASMA_DERIVED", "RECOMBINANT"

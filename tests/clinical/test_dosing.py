@@ -1,5 +1,6 @@
-"""The dose for a wanted rise (WFH Guidelines 2020; BeneFIX's label for
-recombinant FIX), worked by hand."""
+"""The dose for a wanted rise (WFH Guidelines 2020; BeneFIX's US label for
+recombinant FIX: 0.8 IU/dL per IU/kg from 12 years, 0.7 under 12), worked by
+hand."""
 
 import pytest
 
@@ -16,11 +17,11 @@ def test_plasma_derived_fix_one_iu_per_kg_for_each_iu_dl():
     assert dose_for_rise(30, 40, recovery_for(FIX, PLASMA_DERIVED, 10)) == pytest.approx(1200)
 
 
-def test_recombinant_fix_recovers_less_and_less_still_under_15():
-    # An adult: 70 kg × 40 ÷ 0.8 = 3500 IU. A 12-year-old: 30 kg × 40 ÷ 0.7 = 1714.29 IU.
+def test_recombinant_fix_recovers_less_and_less_still_under_12():
+    # An adult: 70 kg × 40 ÷ 0.8 = 3500 IU. A 10-year-old: 30 kg × 40 ÷ 0.7 = 1714.29 IU.
     assert dose_for_rise(70, 40, recovery_for(FIX, RECOMBINANT, 30)) == pytest.approx(3500)
-    assert dose_for_rise(30, 40, recovery_for(FIX, RECOMBINANT, 12)) == pytest.approx(1714.2857, abs=1e-3)
-    assert recovery_for(FIX, RECOMBINANT, 15) == 0.8  # 15 is not under 15
+    assert dose_for_rise(30, 40, recovery_for(FIX, RECOMBINANT, 10)) == pytest.approx(1714.2857, abs=1e-3)
+    assert recovery_for(FIX, RECOMBINANT, 12) == 0.8  # 12 is an adolescent on the label
 
 
 def test_the_patients_own_recovery_wins_over_the_products():
