@@ -19,9 +19,9 @@ from hemolog.patients.access import access_patient
 
 from . import body_map, sent_once, services, undo
 from .form_choices import day_this_year
-from .forms import BleedForm, InfusionForm, RegimenForm
+from .forms import BleedForm, InfusionForm
 from .infusion_page import infusion_page, initial
-from .models import MIDLINE_SITES, Cause, Infusion, Regimen, in_sentence, site_label
+from .models import MIDLINE_SITES, Cause, Infusion, in_sentence, site_label
 from .rows import BLEED_FIELDS, INFUSION_FIELDS, bleed_rows, infusion_rows
 from .rows_html import bleed_entries, infusion_entries
 
@@ -56,7 +56,7 @@ def _paginate(request: HttpRequest, count: int, rows) -> tuple:
     return Page(values, number, paginator), values
 
 
-def _confirm_delete(request, ctx, title: str, cancel_url: str, warning: str = "") -> HttpResponse:
+def confirm_delete(request, ctx, title: str, cancel_url: str, warning: str = "") -> HttpResponse:
     return render(
         request,
         "confirm_delete.html",
@@ -202,7 +202,7 @@ def bleed_delete(request: HttpRequest, patient_id: int, pk: int) -> HttpResponse
         bleed.delete()
         undo.offer(request, gettext("The bleed was deleted."), patient_id, "restore", "bleed", pk, links=links)
         return redirect("logbook:bleed_list", patient_id=patient_id)
-    return _confirm_delete(
+    return confirm_delete(
         request,
         ctx,
         # Translators: "Delete the left ankle bleed of 3 Dec 2026?": the bleed's site, its day.
@@ -345,7 +345,7 @@ def infusion_delete(request: HttpRequest, patient_id: int, pk: int) -> HttpRespo
             "Its %(count)s vials go back into lot %(lot)s.",
             infusion.vials_used,
         ) % {"count": infusion.vials_used, "lot": infusion.lot.lot_number}
-    return _confirm_delete(
+    return confirm_delete(
         request,
         ctx,
         gettext("Delete the infusion of %(time)s?") % {"time": display.day_and_clock(infusion.given_at)},
@@ -355,62 +355,3 @@ def infusion_delete(request: HttpRequest, patient_id: int, pk: int) -> HttpRespo
 
 
 # Regimens ---------------------------------------------------------------------
-
-
-@require_GET
-def regimen_list(request: HttpRequest, patient_id: int) -> HttpResponse:
-    ctx = access_patient(request, patient_id, viewing="regimens")
-    today = timezone.localdate()
-    regimens = list(ctx.patient.regimens.select_related("product"))
-    for regimen in regimens:
-        regimen.current = regimen.is_active_on(today)
-    return render(request, "logbook/regimen_list.html", {"ctx": ctx, "patient": ctx.patient, "regimens": regimens})
-
-
-@require_http_methods(["GET", "POST"])
-def regimen_create(request: HttpRequest, patient_id: int) -> HttpResponse:
-    ctx = access_patient(request, patient_id, write=True)
-    form = RegimenForm(
-        request.POST if request.method == "POST" else None, instance=Regimen(patient=ctx.patient), patient=ctx.patient
-    )
-    if form.is_valid():
-        regimen = form.save()
-        if form.ended_regimen:
-            ends = display.day(form.ended_regimen.end_date)
-            messages.info(request, gettext("The previous regimen now ends on %(day)s.") % {"day": ends})
-        # Translators: "Regimen saved: Advate 1000 IU, every 2 days."
-        messages.success(request, gettext("Regimen saved: %(regimen)s.") % {"regimen": regimen})
-        return redirect("logbook:regimen_list", patient_id=patient_id)
-    return render(request, "logbook/regimen_form.html", {"form": form, "ctx": ctx, "patient": ctx.patient})
-
-
-@require_http_methods(["GET", "POST"])
-def regimen_edit(request: HttpRequest, patient_id: int, pk: int) -> HttpResponse:
-    ctx = access_patient(request, patient_id, write=True)
-    regimen = get_object_or_404(ctx.patient.regimens, pk=pk)
-    form = RegimenForm(request.POST if request.method == "POST" else None, instance=regimen, patient=ctx.patient)
-    if form.is_valid():
-        form.save()
-        messages.success(request, gettext("The regimen was saved."))
-        return redirect("logbook:regimen_list", patient_id=patient_id)
-    return render(
-        request, "logbook/regimen_form.html", {"form": form, "ctx": ctx, "patient": ctx.patient, "regimen": regimen}
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def regimen_delete(request: HttpRequest, patient_id: int, pk: int) -> HttpResponse:
-    ctx = access_patient(request, patient_id, write=True)
-    regimen = get_object_or_404(ctx.patient.regimens.select_related("product"), pk=pk)
-    if request.method == "POST":
-        regimen.delete()
-        undo.offer(request, gettext("The regimen was deleted."), patient_id, "restore", "regimen", pk)
-        return redirect("logbook:regimen_list", patient_id=patient_id)
-    return _confirm_delete(
-        request,
-        ctx,
-        # Translators: "Delete the regimen Advate 1000 IU, every 2 days?"
-        gettext("Delete the regimen %(regimen)s?") % {"regimen": regimen},
-        reverse("logbook:regimen_list", args=[patient_id]),
-        gettext("To record that a regimen stopped, set its end date instead: adherence is measured against it."),
-    )

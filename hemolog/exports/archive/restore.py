@@ -33,7 +33,7 @@ from hemolog.accounts.models import User
 from hemolog.clinical.records import WeightHistory
 from hemolog.inventory.forms import ProductForm
 from hemolog.inventory.models import Product
-from hemolog.logbook.forms import RegimenForm
+from hemolog.logbook.regimen_forms import RegimenForm
 from hemolog.patients.forms import PatientForm, WeightForm
 from hemolog.patients.models import Patient, PatientAccess, WeightMeasurement
 
